@@ -1,0 +1,73 @@
+package io.sessionstore.app;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * {@code GET /login} shows the form and creates no session. {@code POST /login} checks the CSRF token and the
+ * email, then gives the session a new id (fixation protection), stores the email in it and answers {@code 303}
+ * to the welcome page.
+ */
+public final class LoginServlet extends HttpServlet {
+
+    static final String EMAIL_ATTRIBUTE = "email";
+    private static final String PAGE = "/WEB-INF/jsp/login.jsp";
+
+    private final transient CsrfCookie csrf;
+
+    public LoginServlet(CsrfCookie csrf) {
+        this.csrf = csrf;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        showForm(request, response, null, "");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        Map<String, String> form;
+        try {
+            form = FormBody.read(request);
+        } catch (FormBody.RefusedException e) {
+            response.sendError(e.status(), e.getMessage());
+            return;
+        }
+        if (!csrf.matches(request, form.get(CsrfCookie.FIELD))) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                    "This form has expired or was not sent from this site. Reload the login page and try again.");
+            return;
+        }
+        String typed = form.getOrDefault("email", "");
+        String email = EmailAddress.normalize(typed);
+        String problem = EmailAddress.problem(email);
+        if (problem != null) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            showForm(request, response, problem, typed);
+            return;
+        }
+        HttpSession session = request.getSession();
+        if (!session.isNew()) {
+            request.changeSessionId();
+        }
+        session.setAttribute(EMAIL_ATTRIBUTE, email);
+        response.sendRedirect(request.getContextPath() + "/", HttpServletResponse.SC_SEE_OTHER);
+    }
+
+    private void showForm(HttpServletRequest request, HttpServletResponse response, String error, String email)
+            throws ServletException, IOException {
+        response.setHeader("Cache-Control", "no-store");
+        request.setAttribute("csrfToken", csrf.token(request, response));
+        request.setAttribute("error", error);
+        request.setAttribute("email", email.length() > 2 * EmailAddress.MAX_LENGTH
+                ? email.substring(0, 2 * EmailAddress.MAX_LENGTH) : email);
+        request.getRequestDispatcher(PAGE).forward(request, response);
+    }
+}

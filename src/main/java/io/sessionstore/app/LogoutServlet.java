@@ -1,0 +1,39 @@
+package io.sessionstore.app;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Map;
+
+/** {@code POST /logout} with the CSRF token: invalidates the session and answers {@code 303} to the login page. */
+public final class LogoutServlet extends HttpServlet {
+
+    private final transient CsrfCookie csrf;
+
+    public LogoutServlet(CsrfCookie csrf) {
+        this.csrf = csrf;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, String> form;
+        try {
+            form = FormBody.read(request);
+        } catch (FormBody.RefusedException e) {
+            response.sendError(e.status(), e.getMessage());
+            return;
+        }
+        if (!csrf.matches(request, form.get(CsrfCookie.FIELD))) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                    "This form has expired or was not sent from this site. Reload the page and try again.");
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        response.sendRedirect(request.getContextPath() + "/login", HttpServletResponse.SC_SEE_OTHER);
+    }
+}

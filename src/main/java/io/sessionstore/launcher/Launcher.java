@@ -1,0 +1,135 @@
+package io.sessionstore.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * {@code java -jar target/session-store.jar}: runs {@code session-store.war}, found next to this jar, on an
+ * embedded Tomcat. {@code PORT} (default 8080) and {@code BIND_ADDRESS} (default 127.0.0.1) choose where it
+ * listens; every other setting is the web application's own (see the README). Unlike a WAR in a standalone
+ * Tomcat, the launcher refuses to start without Redis and says so in one line.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolveSibling("session-store.war");
+        if (!Files.isRegularFile(war)) {
+            exit("session-store.war is missing next to the launcher; build it with: mvn -B -q -DskipTests package");
+        }
+        int port = port(System.getenv().getOrDefault("PORT", "8080"));
+        String address = System.getenv().getOrDefault("BIND_ADDRESS", "127.0.0.1");
+
+        StartupLog startupLog = StartupLog.install();
+        EmbeddedTomcat server;
+        try {
+            server = EmbeddedTomcat.start(war, null, address, port, Map.of("REDIS_REQUIRED_AT_START", "true"));
+        } catch (Exception e) {
+            startupLog.replay();
+            exit("cannot listen on " + address + ":" + port + " (" + rootMessage(e) + "); set PORT to a free port");
+            return;
+        }
+        if (!server.isAvailable()) {
+            String problem = server.startupProblem();
+            if (problem == null) {
+                startupLog.replay();
+            }
+            server.close();
+            exit(problem != null ? problem : "the web application failed to start (see the log above)");
+        }
+        startupLog.done();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "session-store-shutdown"));
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        System.out.println("session-store is running at http://" + host + ":" + server.port() + "/  (Ctrl+C stops it)");
+        server.await();
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        exit("PORT must be a number from 0 to 65535, not '" + value + "'");
+        return -1;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static void exit(String message) {
+        System.err.println("session-store: " + message);
+        System.exit(1);
+    }
+
+    /**
+     * Holds back Tomcat's start-up log: a good start prints one line, a failed one its reason. The held lines are
+     * printed only when the reason is unknown. Afterwards warnings and errors go to the console as usual.
+     */
+    private static final class StartupLog extends Handler {
+        private final List<LogRecord> held = new ArrayList<>();
+        private final Logger root = Logger.getLogger("");
+        private final Handler[] console;
+
+        private StartupLog() {
+            console = root.getHandlers();
+            for (Handler handler : console) {
+                root.removeHandler(handler);
+            }
+            root.addHandler(this);
+        }
+
+        static StartupLog install() {
+            return new StartupLog();
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                held.add(record);
+            }
+        }
+
+        synchronized void replay() {
+            SimpleFormatter formatter = new SimpleFormatter();
+            held.forEach(record -> System.err.print(formatter.format(record)));
+            held.clear();
+        }
+
+        synchronized void done() {
+            root.removeHandler(this);
+            for (Handler handler : console) {
+                handler.setLevel(Level.WARNING);
+                root.addHandler(handler);
+            }
+            held.clear();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

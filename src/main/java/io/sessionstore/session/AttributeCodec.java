@@ -1,0 +1,139 @@
+package io.sessionstore.session;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns attribute values into the bytes stored in Redis and back.
+ *
+ * <p>Strings, integers, longs and booleans are stored as one type byte plus their text, so the common case costs
+ * no Java serialisation overhead in Redis memory or CPU. Any other {@link Serializable} value is stored with Java
+ * serialisation and read back through an {@link ObjectInputFilter} built from an allow-list of class name
+ * patterns: a stream naming any other class is refused before an instance of it is created.
+ */
+public final class AttributeCodec {
+
+    /** Patterns always allowed: the JDK's value and collection types. */
+    public static final String DEFAULT_ALLOWED = "java.lang.*;java.util.*;java.time.*;java.math.*";
+    private static final String LIMITS = "maxdepth=32;maxrefs=100000;maxbytes=1048576;maxarray=100000";
+
+    private static final byte STRING = 'S';
+    private static final byte INTEGER = 'I';
+    private static final byte LONG = 'L';
+    private static final byte BOOLEAN = 'B';
+    private static final byte SERIALIZED = 'J';
+
+    private final ObjectInputFilter filter;
+    private final ClassLoader classLoader;
+
+    /**
+     * @param extraAllowed further patterns in {@link ObjectInputFilter.Config#createFilter} syntax, separated by
+     *                     {@code ;} (for example {@code com.example.cart.*}); may be empty
+     * @param classLoader  the web application's class loader, which resolves the application's own classes
+     */
+    public AttributeCodec(String extraAllowed, ClassLoader classLoader) {
+        String allowed = extraAllowed == null || extraAllowed.isBlank()
+                ? DEFAULT_ALLOWED : DEFAULT_ALLOWED + ";" + extraAllowed.strip();
+        this.filter = ObjectInputFilter.Config.createFilter(LIMITS + ";" + allowed + ";!*");
+        this.classLoader = classLoader;
+    }
+
+    /** @throws IllegalArgumentException when the value cannot be stored */
+    public byte[] encode(String name, Object value) {
+        if (value instanceof String s) {
+            return tagged(STRING, s);
+        }
+        if (value instanceof Integer i) {
+            return tagged(INTEGER, i.toString());
+        }
+        if (value instanceof Long l) {
+            return tagged(LONG, l.toString());
+        }
+        if (value instanceof Boolean b) {
+            return tagged(BOOLEAN, b ? "1" : "0");
+        }
+        if (!(value instanceof Serializable)) {
+            throw notStorable(name, value, null);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(SERIALIZED);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw notStorable(name, value, e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Session attribute '" + name + "' could not be serialised", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws UnreadableSessionException when the bytes are corrupt or name a class that is gone or not allowed */
+    public Object decode(String name, byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new UnreadableSessionException("attribute '" + name + "' is empty");
+        }
+        String text = new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+        try {
+            return switch (bytes[0]) {
+                case STRING -> text;
+                case INTEGER -> Integer.valueOf(text);
+                case LONG -> Long.valueOf(text);
+                case BOOLEAN -> "1".equals(text);
+                case SERIALIZED -> deserialize(bytes);
+                default -> throw new UnreadableSessionException("attribute '" + name + "' has an unknown type");
+            };
+        } catch (NumberFormatException e) {
+            throw new UnreadableSessionException("attribute '" + name + "' is not a number", e);
+        } catch (InvalidClassException e) {
+            throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new UnreadableSessionException("attribute '" + name + "' cannot be read: " + e, e);
+        }
+    }
+
+    private Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+            in.setObjectInputFilter(filter);
+            return in.readObject();
+        }
+    }
+
+    private static byte[] tagged(byte tag, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[utf8.length + 1];
+        bytes[0] = tag;
+        System.arraycopy(utf8, 0, bytes, 1, utf8.length);
+        return bytes;
+    }
+
+    private static IllegalArgumentException notStorable(String name, Object value, Exception cause) {
+        return new IllegalArgumentException("Session attribute '" + name + "' of " + value.getClass().getName()
+                + " cannot be stored: it is not Serializable", cause);
+    }
+
+    /** Resolves classes with the web application's class loader rather than this library's. */
+    private final class AppObjectInputStream extends ObjectInputStream {
+        AppObjectInputStream(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return Class.forName(desc.getName(), false, classLoader);
+            } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+            }
+        }
+    }
+}

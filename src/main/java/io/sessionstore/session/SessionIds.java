@@ -1,0 +1,29 @@
+package io.sessionstore.session;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * Session ids: 128 bits from {@link SecureRandom}, base64url without padding (22 characters).
+ * An id of any other form is never sent to Redis, so a client cannot make the store look up
+ * key names of its own choosing.
+ */
+public final class SessionIds {
+
+    private static final int ID_BYTES = 16;
+    private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{22}");
+
+    private final SecureRandom random = new SecureRandom();
+    private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+
+    public String next() {
+        byte[] bytes = new byte[ID_BYTES];
+        random.nextBytes(bytes);
+        return encoder.encodeToString(bytes);
+    }
+
+    public static boolean isWellFormed(String id) {
+        return id != null && WELL_FORMED.matcher(id).matches();
+    }
+}

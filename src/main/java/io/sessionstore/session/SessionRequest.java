@@ -1,0 +1,159 @@
+package io.sessionstore.session;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request as the application sees it: {@code getSession} and friends work on the distributed session.
+ * The session is loaded on the first call that needs it, at most once per request, and never for a request that
+ * does not ask for it.
+ */
+final class SessionRequest extends HttpServletRequestWrapper {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRequest.class);
+
+    private final HttpServletResponse response;
+    private final SessionSupport support;
+    private final String requestedId;
+
+    private boolean requestedIdResolved;
+    private DistributedSession session;
+    /** A session invalidated in this request and replaced by a new one: deleted with the new one's first save. */
+    private String replacedId;
+    /** The session id the client holds, as far as this request knows. */
+    private String clientId;
+
+    SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionSupport support) {
+        super(request);
+        this.response = response;
+        this.support = support;
+        this.requestedId = support.cookie().readId(request);
+        this.clientId = requestedId;
+    }
+
+    @Override
+    public HttpSession getSession() {
+        return getSession(true);
+    }
+
+    @Override
+    public synchronized HttpSession getSession(boolean create) {
+        if (session != null && session.isValid()) {
+            return session;
+        }
+        if (session != null) {
+            if (!create) {
+                return null;
+            }
+            SessionWrite delete = session.changes();
+            replacedId = delete == null ? null : delete.deleteId();
+            session = null;
+        }
+        if (!requestedIdResolved) {
+            requestedIdResolved = true;
+            session = load(requestedId);
+            if (session != null) {
+                return session;
+            }
+        }
+        if (!create) {
+            return null;
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("Cannot create a session after the response has been committed");
+        }
+        session = DistributedSession.created(getServletContext(), support.codec(), support.ids().next(),
+                System.currentTimeMillis(), support.timeoutSeconds());
+        return session;
+    }
+
+    @Override
+    public synchronized String changeSessionId() {
+        HttpSession current = getSession(false);
+        if (current == null) {
+            throw new IllegalStateException("changeSessionId: the request has no session");
+        }
+        String newId = support.ids().next();
+        session.changeId(newId);
+        return newId;
+    }
+
+    @Override
+    public String getRequestedSessionId() {
+        return requestedId;
+    }
+
+    @Override
+    public synchronized boolean isRequestedSessionIdValid() {
+        HttpSession current = requestedId == null ? null : getSession(false);
+        return current != null && requestedId.equals(current.getId());
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromCookie() {
+        return requestedId != null;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromURL() {
+        return false;
+    }
+
+    /**
+     * Writes what this request changed, and the cookie that goes with it. Called before the response is
+     * committed and again when the request ends; a call with nothing new to write costs nothing.
+     */
+    synchronized void commit() {
+        SessionWrite write = session == null ? null : session.changes();
+        if (replacedId != null) {
+            write = write == null ? SessionWrite.deleteOnly(replacedId) : withDelete(write, replacedId);
+            replacedId = null;
+        }
+        if (write == null) {
+            return;
+        }
+        boolean applied = support.repository().write(write);
+        if (response.isCommitted()) {
+            return;
+        }
+        boolean live = session != null && session.isValid() && applied;
+        if (live && session.idDiffersFrom(clientId)) {
+            support.cookie().write(this, response, session.getId());
+            clientId = session.getId();
+        } else if (!live && clientId != null) {
+            support.cookie().clear(this, response);
+            clientId = null;
+        }
+        if (!applied) {
+            log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
+        }
+    }
+
+    private DistributedSession load(String id) {
+        if (id == null) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        SessionRecord record = support.repository().loadAndTouch(id, now);
+        if (record == null) {
+            return null;
+        }
+        try {
+            return DistributedSession.loaded(getServletContext(), support.codec(), record, now);
+        } catch (UnreadableSessionException e) {
+            log.warn("Session {}... cannot be read and was deleted; the request goes on without it: {}",
+                    id.substring(0, 6), e.getMessage());
+            support.repository().write(SessionWrite.deleteOnly(id));
+            return null;
+        }
+    }
+
+    private static SessionWrite withDelete(SessionWrite write, String deleteId) {
+        return new SessionWrite(deleteId, write.id(), write.full(), write.creationTime(), write.lastAccessedTime(),
+                write.maxInactiveSeconds(), write.set(), write.removed());
+    }
+}
