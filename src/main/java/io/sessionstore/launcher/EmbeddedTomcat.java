@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import jakarta.servlet.ServletContextAttributeEvent;
+import jakarta.servlet.ServletContextAttributeListener;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -29,11 +32,22 @@ public final class EmbeddedTomcat implements AutoCloseable {
     private final Tomcat tomcat;
     private final Context context;
     private final Path baseDir;
+    private final AtomicReference<String> startupProblem = new AtomicReference<>();
 
     private EmbeddedTomcat(Tomcat tomcat, Context context, Path baseDir) {
         this.tomcat = tomcat;
         this.context = context;
         this.baseDir = baseDir;
+        // Noted as it is set: a context that fails to start drops its attributes.
+        context.addServletContainerInitializer((classes, servletContext) ->
+                servletContext.addListener(new ServletContextAttributeListener() {
+                    @Override
+                    public void attributeAdded(ServletContextAttributeEvent event) {
+                        if (STARTUP_PROBLEM.equals(event.getName())) {
+                            startupProblem.set(String.valueOf(event.getValue()));
+                        }
+                    }
+                }), null);
     }
 
     /**
@@ -86,8 +100,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
     /** Why the application did not start, as it said itself; null when it did not say. */
     public String startupProblem() {
-        Object problem = context.getServletContext().getAttribute(STARTUP_PROBLEM);
-        return problem == null ? null : problem.toString();
+        return startupProblem.get();
     }
 
     public int port() {

@@ -64,8 +64,9 @@ public final class SessionFilter implements Filter {
     private void warn(SessionStoreUnavailableException e) {
         long now = System.currentTimeMillis();
         long last = lastWarning.get();
+        log.debug("Session store unavailable", e);
         if (now - last >= WARN_INTERVAL_MILLIS && lastWarning.compareAndSet(last, now)) {
-            log.warn("Answering 503: {}", e.getMessage());
+            log.warn("Answering 503: the session store does not answer ({})", e.getCause().getClass().getSimpleName());
         }
     }
 
