@@ -12,7 +12,7 @@
   <div class="brand"><span class="brand-mark" aria-hidden="true"></span>session-store</div>
   <main class="card">
     <h1>Sign in</h1>
-    <p class="lead">Enter your email to see how often you visited in the last 30 seconds.</p>
+    <p class="lead">Enter your email to see how often you visited in the last <c:out value="${visitTtlSeconds}"/> seconds.</p>
     <form method="post" action="${pageContext.request.contextPath}/login" novalidate>
       <input type="hidden" name="csrf" value="<c:out value='${csrfToken}'/>">
       <label for="email">Email address</label>

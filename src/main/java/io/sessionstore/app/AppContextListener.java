@@ -56,7 +56,7 @@ public final class AppContextListener implements ServletContextListener {
             context.setSessionTimeout(Math.max(1, settings.sessionTimeoutSeconds() / 60));
         }
         context.addServlet("visits", new VisitServlet(visits, csrf, settings.visitTtlSeconds())).addMapping("");
-        context.addServlet("login", new LoginServlet(csrf)).addMapping("/login");
+        context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
         context.addServlet("health", new HealthServlet(health)).addMapping("/health");
         log.info("session-store started: sessions in {}, Redis at {}, key prefix '{}'",

@@ -19,9 +19,11 @@ public final class LoginServlet extends HttpServlet {
     private static final String PAGE = "/WEB-INF/jsp/login.jsp";
 
     private final transient CsrfCookie csrf;
+    private final int visitTtlSeconds;
 
-    public LoginServlet(CsrfCookie csrf) {
+    public LoginServlet(CsrfCookie csrf, int visitTtlSeconds) {
         this.csrf = csrf;
+        this.visitTtlSeconds = visitTtlSeconds;
     }
 
     @Override
@@ -66,6 +68,7 @@ public final class LoginServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         request.setAttribute("csrfToken", csrf.token(request, response));
         request.setAttribute("error", error);
+        request.setAttribute("visitTtlSeconds", visitTtlSeconds);
         request.setAttribute("email", email.length() > 2 * EmailAddress.MAX_LENGTH
                 ? email.substring(0, 2 * EmailAddress.MAX_LENGTH) : email);
         request.getRequestDispatcher(PAGE).forward(request, response);

@@ -1,0 +1,104 @@
+package io.sessionstore.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.testing.RespClient;
+import io.sessionstore.testing.TestRedis;
+import io.sessionstore.testing.WebClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar target/session-store.jar}, as the README runs it. */
+class LauncherIT {
+
+    private static final Pattern RUNNING = Pattern.compile("session-store is running at (http://\\S+/)");
+
+    @Test
+    void javaJar_redisUp_servesTheLoginFlow() throws Exception {
+        String prefix = TestRedis.uniquePrefix("launcher");
+        Process app = launch(Map.of("PORT", "0", "REDIS_URL", TestRedis.url(), "KEY_PREFIX", prefix));
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            String firstLine = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            Matcher running = RUNNING.matcher(String.valueOf(firstLine));
+            assertTrue(running.find(), "first line names the URL: " + firstLine);
+            String base = running.group(1);
+
+            WebClient browser = new WebClient();
+            browser.get(base + "login");
+            HttpResponse<String> login = browser.post(base + "login",
+                    Map.of("email", "launcher@example.com", "csrf", browser.cookie("CSRF")));
+            assertEquals(303, login.statusCode());
+            HttpResponse<String> welcome = browser.get(base);
+            assertEquals(200, welcome.statusCode());
+            assertEquals("launcher@example.com", WebClient.email(welcome));
+            assertEquals(1, WebClient.visits(welcome));
+            redis.deleteKeys(prefix);
+        } finally {
+            app.destroy();
+            assertTrue(app.waitFor(20, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
+        }
+    }
+
+    @Test
+    void javaJar_redisDown_exitsWithOneClearLine() throws Exception {
+        int closedPort = freePort();
+        Process app = launch(Map.of("PORT", "0", "REDIS_URL", "redis://127.0.0.1:" + closedPort));
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS), "the launcher gives up quickly");
+        assertEquals(1, app.exitValue());
+        List<String> lines = errorLines(app);
+        assertEquals(1, lines.size(), "one line: " + lines);
+        assertTrue(lines.get(0).contains("Cannot reach Redis at redis://127.0.0.1:" + closedPort), lines.get(0));
+        assertTrue(lines.get(0).contains("redis-server"), "says how to start Redis: " + lines.get(0));
+    }
+
+    @Test
+    void javaJar_badSetting_exitsWithOneClearLine() throws Exception {
+        Process app = launch(Map.of("PORT", "0", "REDIS_URL", TestRedis.url(), "SESSION_TIMEOUT_SECONDS", "soon"));
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        List<String> lines = errorLines(app);
+        assertEquals(1, lines.size(), "one line: " + lines);
+        assertTrue(lines.get(0).contains("SESSION_TIMEOUT_SECONDS"), lines.get(0));
+    }
+
+    @Test
+    void javaJar_badPort_exitsWithOneClearLine() throws Exception {
+        Process app = launch(Map.of("PORT", "eighty"));
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        assertEquals(List.of("session-store: PORT must be a number from 0 to 65535, not 'eighty'"), errorLines(app));
+    }
+
+    private static Process launch(Map<String, String> env) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", "target/session-store.jar");
+        builder.environment().remove("REDIS_URL");
+        builder.environment().remove("REDISSON_CONFIG");
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static List<String> errorLines(Process app) throws IOException {
+        return new String(app.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
