@@ -1,0 +1,19 @@
+#!/bin/sh
+# $CATALINA_BASE/bin/setenv.sh for a session-store node. catalina.sh sources it.
+# Per node: HTTP_PORT and JVM_ROUTE (defaults 8080 and node1). Settings of the app are plain environment variables.
+
+: "${HTTP_PORT:=8080}"
+: "${HTTP_ADDRESS:=127.0.0.1}"
+: "${JVM_ROUTE:=node1}"
+: "${REDIS_URL:=redis://127.0.0.1:6379}"
+export REDIS_URL
+# export REDISSON_CONFIG=/etc/session-store/redisson.yaml   # cluster, sentinel or TLS: wins over REDIS_URL
+# export SESSION_TIMEOUT_SECONDS=1800 VISIT_TTL_SECONDS=30 KEY_PREFIX=sessionstore:
+
+CATALINA_OPTS="$CATALINA_OPTS -Dhttp.port=$HTTP_PORT -Dhttp.address=$HTTP_ADDRESS -Djvm.route=$JVM_ROUTE"
+CATALINA_OPTS="$CATALINA_OPTS -Xms256m -Xmx512m -XX:+UseG1GC"
+# Lets Tomcat's leak detection look into the JDK's thread locals.
+CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"
+CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
+CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED"
+export CATALINA_OPTS
