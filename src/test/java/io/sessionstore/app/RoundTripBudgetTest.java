@@ -1,0 +1,139 @@
+package io.sessionstore.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sessionstore.testing.PrivateRedis;
+import io.sessionstore.testing.RespClient;
+import io.sessionstore.testing.TestApp;
+import io.sessionstore.testing.WebClient;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Redis round trips of each request type, counted on a Redis of the test's own: read events the server
+ * processed, less Redisson's connection pings and the counting call itself. A change that adds a round trip to any
+ * request fails here.
+ */
+class RoundTripBudgetTest {
+
+    private static PrivateRedis redis;
+    private static RespClient counter;
+    private static TestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = PrivateRedis.start();
+        counter = redis.client();
+        app = TestApp.start(Map.of("REDIS_URL", redis.url()));
+        // Warm up: connections opened, scripts loaded into Redis.
+        WebClient warmUp = new WebClient();
+        warmUp.login(app, "warm@example.com");
+        warmUp.get(app.url("/"));
+        warmUp.login(app, "warm@example.com");
+        warmUp.logout(app);
+        warmUp.get(app.url("/health"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        app.close();
+        counter.close();
+        redis.close();
+    }
+
+    @Test
+    void loginPage_anonymous_noRoundTrip() throws Exception {
+        WebClient browser = new WebClient();
+        assertEquals(0, roundTrips(() -> assertStatus(200, browser.get(app.url("/login")))));
+        assertEquals(0, roundTrips(() -> assertStatus(200, browser.get(app.url("/style.css")))));
+    }
+
+    @Test
+    void login_newSession_oneRoundTrip() throws Exception {
+        WebClient browser = new WebClient();
+        browser.get(app.url("/login"));
+        assertEquals(1, roundTrips(() -> assertStatus(303, browser.post(app.url("/login"),
+                Map.of("email", "budget@example.com", "csrf", browser.cookie("CSRF"))))));
+    }
+
+    @Test
+    void login_existingSession_twoRoundTrips() throws Exception {
+        WebClient browser = new WebClient();
+        browser.login(app, "again@example.com");
+        assertEquals(2, roundTrips(() -> assertStatus(303, browser.post(app.url("/login"),
+                Map.of("email", "again@example.com", "csrf", browser.cookie("CSRF"))))));
+    }
+
+    @Test
+    void welcome_loggedIn_twoRoundTrips() throws Exception {
+        WebClient browser = new WebClient();
+        browser.login(app, "pages@example.com");
+        browser.get(app.url("/"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(2, roundTrips(() -> assertStatus(200, browser.get(app.url("/")))));
+        }
+    }
+
+    @Test
+    void welcome_noOrMalformedCookie_noRoundTrip() throws Exception {
+        WebClient browser = new WebClient();
+        assertEquals(0, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
+        browser.setCookie(app.url("/"), "SESSION", "not*a{valid}id");
+        assertEquals(0, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
+    }
+
+    @Test
+    void welcome_unknownSessionId_oneRoundTrip() throws Exception {
+        WebClient browser = new WebClient();
+        browser.setCookie(app.url("/"), "SESSION", "AAAAAAAAAAAAAAAAAAAAAA");
+        assertEquals(1, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
+    }
+
+    @Test
+    void logout_loggedIn_twoRoundTrips() throws Exception {
+        WebClient browser = new WebClient();
+        browser.login(app, "bye@example.com");
+        assertEquals(2, roundTrips(() -> assertStatus(303, browser.logout(app))));
+    }
+
+    @Test
+    void health_oneRoundTrip() throws Exception {
+        WebClient browser = new WebClient();
+        assertEquals(1, roundTrips(() -> assertStatus(200, browser.get(app.url("/health")))));
+    }
+
+    private interface Request {
+        void run() throws Exception;
+    }
+
+    private static synchronized long roundTrips(Request request) throws Exception {
+        long[] before = stats();
+        request.run();
+        long[] after = stats();
+        return (after[0] - before[0]) - (after[1] - before[1]) - 1;
+    }
+
+    /** Read events processed, and PINGs among them. */
+    private static long[] stats() throws IOException {
+        String info = counter.text("INFO", "stats", "commandstats");
+        long reads = 0;
+        long pings = 0;
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("total_reads_processed:")) {
+                reads = Long.parseLong(line.substring(line.indexOf(':') + 1));
+            } else if (line.startsWith("cmdstat_ping:")) {
+                String calls = line.substring(line.indexOf("calls=") + 6);
+                pings = Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return new long[] {reads, pings};
+    }
+
+    private static void assertStatus(int expected, HttpResponse<String> response) {
+        assertEquals(expected, response.statusCode(), () -> response.uri() + ": " + response.body());
+    }
+}
