@@ -1,0 +1,188 @@
+package io.sessionstore.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.testing.Chromium;
+import io.sessionstore.testing.RespClient;
+import io.sessionstore.testing.TestApp;
+import io.sessionstore.testing.TestRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** The login flow as a person uses it: headless Chromium against the app on embedded Tomcat and a real Redis. */
+class LoginBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String PREFIX = TestRedis.uniquePrefix("browser");
+
+    private static TestApp nodeA;
+    private static TestApp nodeB;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    static void startNodes() throws Exception {
+        nodeA = TestApp.start(Map.of("KEY_PREFIX", PREFIX));
+        nodeB = TestApp.start(Map.of("KEY_PREFIX", PREFIX));
+    }
+
+    @AfterAll
+    static void stopNodes() throws Exception {
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            redis.deleteKeys(PREFIX);
+        }
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        browser = Chromium.start(1024, 800);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.quit();
+    }
+
+    @Test
+    void loginPage_rendersAnAccessibleForm() throws Exception {
+        browser.get(nodeA.url("/login"));
+        assertEquals("Sign in · session-store", browser.getTitle());
+        WebElement email = browser.findElement(By.id("email"));
+        assertEquals("email", email.getDomAttribute("type"));
+        assertNotNull(email.getDomAttribute("required"));
+        assertNotNull(email.getDomAttribute("autofocus"));
+        assertEquals("email", browser.findElement(By.cssSelector("label[for=email]")).getDomAttribute("for"));
+        assertEquals(email, browser.switchTo().activeElement(), "the email field has the focus");
+        assertTrue(browser.findElements(By.cssSelector("[role=alert]")).isEmpty(), "no error before a submit");
+        screenshot("login.png");
+    }
+
+    @Test
+    void badEmail_showsTheMessageNextToTheFieldAndKeepsTheValue() {
+        browser.get(nodeA.url("/login"));
+        signIn("not-an-email");
+        WebElement alert = browser.findElement(By.cssSelector("[role=alert]"));
+        assertTrue(alert.isDisplayed());
+        assertTrue(alert.getText().contains("exactly one @"), alert.getText());
+        WebElement email = browser.findElement(By.id("email"));
+        assertEquals("not-an-email", email.getDomProperty("value"));
+        assertEquals("email-error", email.getDomAttribute("aria-describedby"));
+    }
+
+    @Test
+    void goodEmail_welcomeCountsReloadsThenLogoutLeadsBackToLogin() throws Exception {
+        browser.get(nodeA.url("/login"));
+        signIn("Dana@Example.com");
+        assertEquals("Welcome · session-store", browser.getTitle());
+        assertEquals("dana@example.com", browser.findElement(By.id("email")).getText());
+        assertEquals("1", browser.findElement(By.id("visits")).getText());
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("Visits: 1"));
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("resets 30 s after your last visit"));
+        screenshot("welcome.png");
+        browser.navigate().refresh();
+        assertEquals("2", browser.findElement(By.id("visits")).getText());
+        browser.navigate().refresh();
+        assertEquals("3", browser.findElement(By.id("visits")).getText());
+
+        browser.findElement(By.cssSelector("form[action$='/logout'] button")).click();
+        assertEquals(nodeA.url("/login"), browser.getCurrentUrl());
+        browser.get(nodeA.url("/"));
+        assertEquals(nodeA.url("/login"), browser.getCurrentUrl());
+    }
+
+    @Test
+    void sessionCookie_isHttpOnly() {
+        browser.get(nodeA.url("/login"));
+        signIn("cookie@example.com");
+        Cookie session = browser.manage().getCookieNamed("SESSION");
+        assertNotNull(session, "the browser holds the session cookie");
+        assertTrue(session.isHttpOnly());
+        assertEquals("Lax", session.getSameSite());
+        String visible = (String) ((JavascriptExecutor) browser).executeScript("return document.cookie");
+        assertFalse(visible.contains("SESSION"), "document.cookie: " + visible);
+    }
+
+    @Test
+    void markupInEmail_neverBecomesMarkup() {
+        String hostile = "o'brien+<b>x</b>@example.com";
+        browser.get(nodeA.url("/login"));
+        signIn(hostile);
+        assertTrue(browser.findElements(By.tagName("b")).isEmpty(), "no <b> element on the page");
+        assertEquals(hostile, browser.findElement(By.id("email")).getDomProperty("value"));
+        assertTrue(browser.findElement(By.cssSelector("[role=alert]")).isDisplayed());
+
+        browser.get(nodeA.url("/login"));
+        signIn("o'brien+tag@example.co.uk");
+        assertEquals("o'brien+tag@example.co.uk", browser.findElement(By.id("email")).getText());
+        assertTrue(browser.findElements(By.tagName("b")).isEmpty());
+    }
+
+    @Test
+    void twoBrowsersOnTwoNodes_shareTheCounter() throws Exception {
+        ChromeDriver second = Chromium.start(1024, 800);
+        try {
+            browser.get(nodeA.url("/login"));
+            signIn("shared@example.com");
+            assertEquals("1", browser.findElement(By.id("visits")).getText());
+            second.get(nodeB.url("/login"));
+            second.findElement(By.id("email")).sendKeys("shared@example.com");
+            second.findElement(By.cssSelector("form button[type=submit]")).click();
+            assertEquals("2", second.findElement(By.id("visits")).getText());
+            browser.navigate().refresh();
+            assertEquals("3", browser.findElement(By.id("visits")).getText());
+        } finally {
+            second.quit();
+        }
+    }
+
+    @Test
+    void phoneWidth_pagesFitWithoutSideScrolling() throws Exception {
+        ChromeDriver phone = Chromium.start(390, 844);
+        try {
+            phone.get(nodeA.url("/login"));
+            assertFitsWidth(phone);
+            phone.findElement(By.id("email")).sendKeys("a-rather-long-address.for.a.phone@example.com");
+            phone.findElement(By.cssSelector("form button[type=submit]")).click();
+            assertEquals("1", phone.findElement(By.id("visits")).getText());
+            assertFitsWidth(phone);
+        } finally {
+            phone.quit();
+        }
+    }
+
+    private void signIn(String email) {
+        WebElement field = browser.findElement(By.id("email"));
+        field.clear();
+        field.sendKeys(email);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    }
+
+    private static void assertFitsWidth(ChromeDriver driver) {
+        Object fits = driver.executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth");
+        assertEquals(Boolean.TRUE, fits, "no horizontal scrolling at " + driver.executeScript("return window.innerWidth") + " px");
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
