@@ -61,6 +61,8 @@ class LoginFlowTest {
 
     @Test
     void getLogin_anonymous_createsNoSessionAndNoKey() throws Exception {
+        // The other test of this class may have left its visit counter under the same prefix.
+        List<String> before = redis.keys(app.keyPrefix());
         WebClient browser = new WebClient();
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> page = browser.get(app.url("/login"));
@@ -68,6 +70,6 @@ class LoginFlowTest {
             assertTrue(page.body().contains("name=\"email\""));
         }
         assertEquals(null, browser.cookie("SESSION"));
-        assertEquals(List.of(), redis.keys(app.keyPrefix()));
+        assertEquals(before, redis.keys(app.keyPrefix()));
     }
 }
