@@ -100,6 +100,20 @@ public final class WebClient {
         cookies.getCookieStore().add(URI.create(url), cookie);
     }
 
+    /**
+     * Sets a cookie as the server at {@code url} would have (domain the host, path /), so that the server's next
+     * Set-Cookie of that name replaces it, as in a browser. (A cookie from {@link #setCookie} has no domain and
+     * lives on next to the server's.)
+     */
+    public void plantCookie(String url, String name, String value) {
+        URI uri = URI.create(url);
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setDomain(uri.getHost());
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(uri, cookie);
+    }
+
     public static int visits(HttpResponse<String> page) {
         Matcher m = VISITS.matcher(page.body());
         if (!m.find()) {
