@@ -68,6 +68,35 @@ class RedisOutageTest {
         assertEquals(3, WebClient.visits(page));
     }
 
+    @Test
+    void getWelcome_redisHangs_503WithinBoundThenCountsOnWhenItAnswers() throws Exception {
+        WebClient browser = new WebClient();
+        browser.login(app, "hung@example.com");
+        assertEquals(1, WebClient.visits(browser.get(app.url("/"))));
+
+        redis.freeze();
+        try {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> answer = timedGet(browser, "/");
+                assertEquals(503, answer.statusCode());
+                assertTrue(answer.body().contains("Temporarily unavailable"), answer.body());
+                Pages.assertNoStackTrace(answer);
+            }
+            HttpResponse<String> health = timedGet(browser, "/health");
+            assertEquals(503, health.statusCode());
+            assertEquals("{\"status\":\"DOWN\"}", health.body());
+        } finally {
+            redis.thaw();
+        }
+
+        Poll.until(Duration.ofSeconds(20), "/health answers UP once Redis answers again",
+                () -> new WebClient().get(app.url("/health")).statusCode() == 200);
+        HttpResponse<String> page = browser.get(app.url("/"));
+        assertEquals(200, page.statusCode());
+        assertEquals("hung@example.com", WebClient.email(page));
+        assertEquals(2, WebClient.visits(page));
+    }
+
     private static HttpResponse<String> timedGet(WebClient browser, String path) throws Exception {
         long started = System.nanoTime();
         HttpResponse<String> answer = browser.get(app.url(path));
