@@ -49,6 +49,8 @@ class RedisOutageTest {
                 assertEquals(503, answer.statusCode());
                 assertTrue(answer.body().contains("Temporarily unavailable"), answer.body());
                 assertTrue(Pages.header(answer, "Content-Type").startsWith("text/html"));
+                assertTrue(Pages.header(answer, "Content-Security-Policy").contains("frame-ancestors 'none'"));
+                assertEquals("nosniff", Pages.header(answer, "X-Content-Type-Options"));
                 Pages.assertNoStackTrace(answer);
             }
             assertEquals(503, timedGet(browser, "/health").statusCode());
