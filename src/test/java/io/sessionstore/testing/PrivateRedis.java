@@ -52,6 +52,26 @@ public final class PrivateRedis implements AutoCloseable {
         startProcess();
     }
 
+    /** Suspends the server (SIGSTOP): connections stay open but nothing is answered, as with a hung Redis. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Resumes a server suspended by {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
     private void startProcess() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always",

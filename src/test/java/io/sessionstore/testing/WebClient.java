@@ -60,6 +60,31 @@ public final class WebClient {
         return post(app.url("/logout"), Map.of("csrf", cookie("CSRF")));
     }
 
+    /** Any request, sent with (and keeping) this client's cookies. */
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET with extra headers, as name/value pairs (a hand-made {@code Cookie} header, say). */
+    public HttpResponse<String> getWithHeaders(String url, String... headers) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).headers(headers)
+                .GET().build());
+    }
+
+    /** POST of a body given as a publisher: one of unknown length goes out chunked, without Content-Length. */
+    public HttpResponse<String> post(String url, String contentType, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", contentType).POST(body).build());
+    }
+
+    /** The form's fields, application/x-www-form-urlencoded. */
+    public static String formBody(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
     /** A cookie's value, or null. */
     public String cookie(String name) {
         return cookies.getCookieStore().getCookies().stream()
@@ -73,6 +98,20 @@ public final class WebClient {
         cookie.setPath("/");
         cookie.setVersion(0);
         cookies.getCookieStore().add(URI.create(url), cookie);
+    }
+
+    /**
+     * Sets a cookie as the server at {@code url} would have (domain the host, path /), so that the server's next
+     * Set-Cookie of that name replaces it, as in a browser. (A cookie from {@link #setCookie} has no domain and
+     * lives on next to the server's.)
+     */
+    public void plantCookie(String url, String name, String value) {
+        URI uri = URI.create(url);
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setDomain(uri.getHost());
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(uri, cookie);
     }
 
     public static int visits(HttpResponse<String> page) {
