@@ -42,8 +42,8 @@ public record AppSettings(String sessionStore, RedisConnectionSettings redis, in
             throw new IllegalArgumentException(SESSION_STORE + " must be 'redis' or 'container', not '" + store + "'");
         }
         String configFile = text(lookup, REDISSON_CONFIG, "");
-        if (!configFile.isEmpty() && !Files.isReadable(Path.of(configFile))) {
-            throw new IllegalArgumentException(REDISSON_CONFIG + " names a file that cannot be read: " + configFile);
+        if (!configFile.isEmpty() && !(Files.isRegularFile(Path.of(configFile)) && Files.isReadable(Path.of(configFile)))) {
+            throw new IllegalArgumentException(REDISSON_CONFIG + " names no readable file: " + configFile);
         }
         RedisConnectionSettings redis = new RedisConnectionSettings(
                 text(lookup, REDIS_URL, "redis://127.0.0.1:6379"),

@@ -90,6 +90,13 @@ class AppSettingsTest {
         String missing = dir.resolve("nope.yaml").toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AppSettings.read(Map.of(AppSettings.REDISSON_CONFIG, missing)::get));
-        assertEquals("REDISSON_CONFIG names a file that cannot be read: " + missing, e.getMessage());
+        assertEquals("REDISSON_CONFIG names no readable file: " + missing, e.getMessage());
+    }
+
+    @Test
+    void read_redissonConfigIsAFolder_illegalArgumentNamingTheSetting(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AppSettings.read(Map.of(AppSettings.REDISSON_CONFIG, dir.toString())::get));
+        assertEquals("REDISSON_CONFIG names no readable file: " + dir, e.getMessage());
     }
 }
