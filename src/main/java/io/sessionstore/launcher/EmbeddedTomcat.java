@@ -67,6 +67,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
         connector.setPort(port);
         connector.setProperty("address", address);
         connector.setThrowOnFailure(true);
+        // A client that sends its request or body slower than this is cut off (slow-body attacks).
+        connector.setProperty("connectionTimeout", "5000");
+        connector.setProperty("maxParameterCount", "100");
         tomcat.setConnector(connector);
 
         // Tomcat's own error pages (a malformed request, an oversized header) without stack trace or version.
