@@ -171,6 +171,35 @@ class SessionRequestTest {
     }
 
     @Test
+    void commit_invalidatedAndReplaced_newSessionWrittenAndOldDeleted() {
+        withCookie(ID);
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        wrapped.getSession().invalidate();
+        HttpSession replacement = wrapped.getSession(true);
+        wrapped.commit();
+        SessionWrite write = writtenOnce();
+        assertEquals(ID, write.deleteId());
+        assertEquals(replacement.getId(), write.id());
+        assertTrue(write.full());
+        verify(response).addHeader("Set-Cookie", "SESSION=" + replacement.getId() + COOKIE_ATTRIBUTES);
+    }
+
+    @Test
+    void commit_invalidatedAndReplacedTwice_originalSessionStillDeleted() {
+        withCookie(ID);
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        wrapped.getSession().invalidate();
+        wrapped.getSession(true).invalidate();
+        HttpSession last = wrapped.getSession(true);
+        wrapped.commit();
+        SessionWrite write = writtenOnce();
+        assertEquals(ID, write.deleteId(), "the session the client came with is deleted");
+        assertEquals(last.getId(), write.id());
+    }
+
+    @Test
     void commit_partialWriteFindsSessionGone_cookieCleared() {
         withCookie(ID);
         storedSession(Map.of("a", "1"));

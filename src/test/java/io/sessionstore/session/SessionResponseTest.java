@@ -83,6 +83,14 @@ class SessionResponseTest {
     }
 
     @Test
+    void writer_printlnFirst_savedBeforeTheLineSeparatorReachesTheWrappedResponse() throws IOException {
+        when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        saving.getWriter().println();
+        assertEquals(List.of("save", "chars:" + System.lineSeparator()), events);
+    }
+
+    @Test
     void outputStream_firstByte_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
         SessionResponse saving = new SessionResponse(wrapped, recordingSave);
@@ -113,12 +121,12 @@ class SessionResponseTest {
     private final class RecordingWriter extends Writer {
         @Override
         public void write(char[] buf, int off, int len) {
-            events.add("chars:" + new String(buf, off, len).strip());
+            events.add("chars:" + new String(buf, off, len));
         }
 
         @Override
         public void write(String s, int off, int len) {
-            String text = s.substring(off, off + len).strip();
+            String text = s.substring(off, off + len);
             if (!text.isEmpty()) {
                 events.add("chars:" + text);
             }
