@@ -40,6 +40,7 @@ final class TwoNodes {
 
     static final class Node implements AutoCloseable {
         private final Tomcat tomcat;
+        private final Context context;
         private final RedissonClient redisson;
         volatile CountDownLatch loaded = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
@@ -58,7 +59,7 @@ final class TwoNodes {
             connector.setThrowOnFailure(true);
             tomcat.setConnector(connector);
 
-            Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+            context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
             FilterDef def = new FilterDef();
             def.setFilterName("session");
             def.setFilter(filter);
@@ -78,11 +79,22 @@ final class TwoNodes {
 
         @Override
         public void close() throws Exception {
-            // Redisson first: its threads were started by requests, and Tomcat would report them as leaked.
+            // Redisson first, and until its threads are gone: requests started them, so they carry the web
+            // application's class loader, and Tomcat would report them as leaked.
+            ClassLoader webapp = context.getLoader().getClassLoader();
             redisson.shutdown(0, 5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (redissonThreadsOf(webapp) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             tomcat.stop();
             tomcat.destroy();
         }
+    }
+
+    private static boolean redissonThreadsOf(ClassLoader loader) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("redisson") && t.getContextClassLoader() == loader);
     }
 
     private static final class AttributeServlet extends HttpServlet {
