@@ -50,7 +50,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
                 return null;
             }
             SessionWrite delete = session.changes();
-            replacedId = delete == null ? null : delete.deleteId();
+            if (delete != null) {
+                // A replacement that was never stored has nothing to delete: keep the stored session it replaced.
+                replacedId = delete.deleteId();
+            }
             session = null;
         }
         if (!requestedIdResolved) {

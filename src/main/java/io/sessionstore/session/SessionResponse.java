@@ -112,6 +112,13 @@ final class SessionResponse extends HttpServletResponseWrapper {
             super.write(s, off, len);
         }
 
+        /** PrintWriter writes the line separator straight to the delegate, past the write methods above. */
+        @Override
+        public void println() {
+            beforeBody();
+            super.println();
+        }
+
         @Override
         public void flush() {
             save.run();

@@ -1,0 +1,130 @@
+package io.sessionstore.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AttributeCodecTest {
+
+    /** A serialisable class outside the default allow-list that counts how often it is deserialised. */
+    static final class Tracked implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger DESERIALISED = new AtomicInteger();
+        final String label;
+
+        Tracked(String label) {
+            this.label = label;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            DESERIALISED.incrementAndGet();
+        }
+    }
+
+    private final ClassLoader loader = AttributeCodecTest.class.getClassLoader();
+    private final AttributeCodec codec = new AttributeCodec("", loader);
+
+    @BeforeEach
+    void resetCounter() {
+        Tracked.DESERIALISED.set(0);
+    }
+
+    @Test
+    void encodeDecode_simpleValues_roundTripWithTheirType() {
+        assertEquals("héllo wörld", roundTrip("héllo wörld"));
+        assertEquals("", roundTrip(""));
+        assertEquals(Integer.valueOf(-42), roundTrip(-42));
+        assertEquals(Long.valueOf(Long.MAX_VALUE), roundTrip(Long.MAX_VALUE));
+        assertEquals(Boolean.TRUE, roundTrip(true));
+        assertEquals(Boolean.FALSE, roundTrip(false));
+    }
+
+    @Test
+    void encode_string_isTypeBytePlusUtf8() {
+        assertArrayEquals("Sa@b.c".getBytes(StandardCharsets.UTF_8), codec.encode("email", "a@b.c"));
+    }
+
+    @Test
+    void encodeDecode_collections_roundTripEqual() {
+        ArrayList<Integer> list = new ArrayList<>(List.of(1, 2, 3));
+        HashMap<String, Object> map = new HashMap<>(Map.of("k", 1L, "list", list, "s", "v"));
+        Object listBack = roundTrip(list);
+        assertInstanceOf(ArrayList.class, listBack);
+        assertEquals(List.of(1, 2, 3), listBack);
+        Object mapBack = roundTrip(map);
+        assertInstanceOf(HashMap.class, mapBack);
+        assertEquals(map, mapBack);
+    }
+
+    @Test
+    void encode_notSerializable_illegalArgumentNamingTheAttribute() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> codec.encode("cart", new Object()));
+        assertTrue(e.getMessage().contains("'cart'"), e.getMessage());
+    }
+
+    @Test
+    void encode_serializableHoldingNotSerializable_illegalArgumentNamingTheAttribute() {
+        ArrayList<Object> list = new ArrayList<>(List.of(new Object()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> codec.encode("items", list));
+        assertTrue(e.getMessage().contains("'items'"), e.getMessage());
+    }
+
+    @Test
+    void decode_classNotAllowed_refusedBeforeAnyInstanceIsCreated() {
+        byte[] bytes = codec.encode("t", new Tracked("x"));
+        UnreadableSessionException e = assertThrows(UnreadableSessionException.class, () -> codec.decode("t", bytes));
+        assertTrue(e.getMessage().contains("'t'"), e.getMessage());
+        assertEquals(0, Tracked.DESERIALISED.get());
+    }
+
+    @Test
+    void decode_notAllowedClassInsideAllowedList_refusedBeforeAnyInstanceIsCreated() {
+        byte[] bytes = codec.encode("list", new ArrayList<>(List.of(new Tracked("x"))));
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("list", bytes));
+        assertEquals(0, Tracked.DESERIALISED.get());
+    }
+
+    @Test
+    void decode_classAllowedByExtraPattern_readsBack() {
+        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader);
+        Object back = allowing.decode("t", allowing.encode("t", new Tracked("label-1")));
+        assertEquals("label-1", assertInstanceOf(Tracked.class, back).label);
+        assertEquals(1, Tracked.DESERIALISED.get());
+    }
+
+    @Test
+    void decode_corruptSerialisedBytes_unreadable() {
+        byte[] good = codec.encode("m", new HashMap<>(Map.of("a", 1)));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("m", truncated));
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("m", "Jnot java".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void decode_unknownTagEmptyOrBadNumber_unreadable() {
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("x", "Xabc".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("x", new byte[0]));
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("x", "Iabc".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(UnreadableSessionException.class, () -> codec.decode("x", "L".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Object roundTrip(Object value) {
+        return codec.decode("name", codec.encode("name", value));
+    }
+}

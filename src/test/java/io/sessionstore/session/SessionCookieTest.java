@@ -1,0 +1,77 @@
+package io.sessionstore.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Test;
+
+class SessionCookieTest {
+
+    private static final String ID = "AZaz09_-AZaz09_-AZaz09";
+    private static final String OTHER_ID = "BBBBBBBBBBBBBBBBBBBBBB";
+
+    private final SessionCookie cookie = new SessionCookie();
+
+    @Test
+    void readId_noCookies_null() {
+        assertNull(cookie.readId(request(null)));
+    }
+
+    @Test
+    void readId_wellFormedSessionCookie_returnsIt() {
+        assertEquals(ID, cookie.readId(request(new Cookie[] {new Cookie("OTHER", OTHER_ID), new Cookie("SESSION", ID)})));
+    }
+
+    @Test
+    void readId_onlyMalformedValues_null() {
+        assertNull(cookie.readId(request(new Cookie[] {
+                new Cookie("SESSION", "../etc/passwd"), new Cookie("SESSION", "*"), new Cookie("SESSION", ""),
+                new Cookie("SESSION", ID + "x"), new Cookie("session", ID)})));
+    }
+
+    @Test
+    void readId_malformedThenWellFormed_returnsWellFormed() {
+        assertEquals(ID, cookie.readId(request(new Cookie[] {new Cookie("SESSION", "{x}"), new Cookie("SESSION", ID)})));
+    }
+
+    @Test
+    void write_rootContextPlainHttp_httpOnlyLaxPathSlashNoSecure() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        cookie.write(request("", false), response, ID);
+        verify(response).addHeader("Set-Cookie", "SESSION=" + ID + "; Path=/; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
+    void write_contextPathSecureRequest_pathIsContextAndSecure() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        cookie.write(request("/shop", true), response, ID);
+        verify(response).addHeader("Set-Cookie", "SESSION=" + ID + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+    }
+
+    @Test
+    void clear_any_emptyValueMaxAgeZeroSameAttributes() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        cookie.clear(request("/shop", true), response);
+        verify(response).addHeader("Set-Cookie", "SESSION=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+                + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+    }
+
+    private static HttpServletRequest request(Cookie[] cookies) {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getCookies()).thenReturn(cookies);
+        return request;
+    }
+
+    private static HttpServletRequest request(String contextPath, boolean secure) {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getContextPath()).thenReturn(contextPath);
+        when(request.isSecure()).thenReturn(secure);
+        return request;
+    }
+}

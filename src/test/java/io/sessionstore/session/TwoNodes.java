@@ -1,0 +1,177 @@
+package io.sessionstore.session;
+
+import io.sessionstore.testing.TestRedis;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.redisson.api.RedissonClient;
+
+/**
+ * One node of the two-node test: an embedded Tomcat on a free loopback port with its own Redisson client, the
+ * {@link SessionFilter} and a small servlet that works on session attributes:
+ * <ul>
+ *   <li>{@code /attr?name=&value=}: sets an attribute, creating the session if needed</li>
+ *   <li>{@code /attrs}: lists {@code name=value} lines, sorted; 404 without a session</li>
+ *   <li>{@code /invalidate}: invalidates the session, if there is one</li>
+ *   <li>{@code /rotate}: changes the session id</li>
+ *   <li>{@code /set-if-present?name=&value=}: sets an attribute; 404 without a session</li>
+ *   <li>{@code /hold?name=&value=}: loads the session, reports it on {@link #loaded}, waits for {@link #release},
+ *       then sets the attribute; 404 without a session</li>
+ * </ul>
+ */
+final class TwoNodes {
+
+    private TwoNodes() {
+    }
+
+    static final class Node implements AutoCloseable {
+        private final Tomcat tomcat;
+        private final Context context;
+        private final RedissonClient redisson;
+        volatile CountDownLatch loaded = new CountDownLatch(0);
+        volatile CountDownLatch release = new CountDownLatch(0);
+
+        Node(String keyPrefix) throws Exception {
+            redisson = new RedisConnectionSettings(TestRedis.url(), null, 800).connect();
+            AttributeCodec codec = new AttributeCodec("", Node.class.getClassLoader());
+            SessionFilter filter = new SessionFilter(new RedisSessionRepository(redisson, keyPrefix), codec, 1800);
+
+            Path baseDir = Files.createTempDirectory("session-filter-node-");
+            tomcat = new Tomcat();
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            connector.setThrowOnFailure(true);
+            tomcat.setConnector(connector);
+
+            context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+            FilterDef def = new FilterDef();
+            def.setFilterName("session");
+            def.setFilter(filter);
+            context.addFilterDef(def);
+            FilterMap map = new FilterMap();
+            map.setFilterName("session");
+            map.addURLPattern("/*");
+            context.addFilterMap(map);
+            Tomcat.addServlet(context, "attributes", new AttributeServlet(this));
+            context.addServletMappingDecoded("/*", "attributes");
+            tomcat.start();
+        }
+
+        String url(String pathAndQuery) {
+            return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + pathAndQuery;
+        }
+
+        @Override
+        public void close() throws Exception {
+            // Redisson first, and until its threads are gone: requests started them, so they carry the web
+            // application's class loader, and Tomcat would report them as leaked.
+            ClassLoader webapp = context.getLoader().getClassLoader();
+            redisson.shutdown(0, 5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (redissonThreadsOf(webapp) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    private static boolean redissonThreadsOf(ClassLoader loader) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("redisson") && t.getContextClassLoader() == loader);
+    }
+
+    private static final class AttributeServlet extends HttpServlet {
+        private final transient Node node;
+
+        AttributeServlet(Node node) {
+            this.node = node;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain;charset=UTF-8");
+            String name = request.getParameter("name");
+            String value = request.getParameter("value");
+            switch (request.getRequestURI()) {
+                case "/attr" -> {
+                    HttpSession session = request.getSession();
+                    session.setAttribute(name, value);
+                    response.getWriter().print(session.getId());
+                }
+                case "/attrs" -> {
+                    HttpSession session = request.getSession(false);
+                    if (session == null) {
+                        response.setStatus(404);
+                        response.getWriter().print("no session");
+                        return;
+                    }
+                    Map<String, Object> sorted = new TreeMap<>();
+                    for (String attribute : Collections.list(session.getAttributeNames())) {
+                        sorted.put(attribute, session.getAttribute(attribute));
+                    }
+                    StringBuilder body = new StringBuilder();
+                    sorted.forEach((n, v) -> body.append(n).append('=').append(v).append('\n'));
+                    response.getWriter().print(body);
+                }
+                case "/invalidate" -> {
+                    HttpSession session = request.getSession(false);
+                    if (session != null) {
+                        session.invalidate();
+                    }
+                    response.getWriter().print("invalidated");
+                }
+                case "/rotate" -> {
+                    request.getSession();
+                    response.getWriter().print(request.changeSessionId());
+                }
+                case "/set-if-present" -> {
+                    HttpSession session = request.getSession(false);
+                    if (session == null) {
+                        response.setStatus(404);
+                        return;
+                    }
+                    session.setAttribute(name, value);
+                    response.getWriter().print("set");
+                }
+                case "/hold" -> {
+                    HttpSession session = request.getSession(false);
+                    if (session == null) {
+                        response.setStatus(404);
+                        return;
+                    }
+                    node.loaded.countDown();
+                    try {
+                        if (!node.release.await(30, TimeUnit.SECONDS)) {
+                            response.setStatus(500);
+                            return;
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        response.setStatus(500);
+                        return;
+                    }
+                    session.setAttribute(name, value);
+                    response.getWriter().print("held");
+                }
+                default -> response.setStatus(404);
+            }
+        }
+    }
+}
