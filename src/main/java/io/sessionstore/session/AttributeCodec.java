@@ -77,6 +77,26 @@ public final class AttributeCodec {
         return bytes.toByteArray();
     }
 
+    /**
+     * Encodes a value and makes sure it would read back, so a value of a class outside the allow-list is refused
+     * when it is set rather than losing the whole session on the next request.
+     *
+     * @throws IllegalArgumentException when the value cannot be stored or would not be read back
+     */
+    public byte[] encodeReadable(String name, Object value) {
+        byte[] bytes = encode(name, value);
+        if (bytes[0] == SERIALIZED) {
+            try {
+                decode(name, bytes);
+            } catch (UnreadableSessionException e) {
+                throw new IllegalArgumentException("Session attribute '" + name + "' of " + value.getClass().getName()
+                        + " would not be read back; allow its classes with SESSION_ALLOWED_CLASSES: "
+                        + e.getMessage(), e);
+            }
+        }
+        return bytes;
+    }
+
     /** @throws UnreadableSessionException when the bytes are corrupt or name a class that is gone or not allowed */
     public Object decode(String name, byte[] bytes) {
         if (bytes.length == 0) {

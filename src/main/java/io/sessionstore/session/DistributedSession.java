@@ -127,7 +127,7 @@ final class DistributedSession implements HttpSession {
         Object old;
         synchronized (this) {
             checkValid("setAttribute");
-            codec.encode(name, value); // fails now, not at the end of the request, when the value cannot be stored
+            codec.encodeReadable(name, value); // fails now, not at the end of the request
             old = attributes.put(name, value);
             changed.add(name);
             removed.remove(name);
@@ -215,8 +215,8 @@ final class DistributedSession implements HttpSession {
         for (String name : full ? attributes.keySet() : changed) {
             set.put(name, codec.encode(name, attributes.get(name)));
         }
-        SessionWrite write = new SessionWrite(full ? storedId : null, id, full, creationTime, accessTime,
-                maxInactiveSeconds, set, full ? Set.of() : Set.copyOf(removed));
+        SessionWrite write = new SessionWrite(full ? storedId : null, full && storedId != null, id, full,
+                creationTime, accessTime, maxInactiveSeconds, set, full ? Set.of() : Set.copyOf(removed));
         storedId = id;
         changed.clear();
         removed.clear();

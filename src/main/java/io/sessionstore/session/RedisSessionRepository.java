@@ -31,8 +31,10 @@ import org.redisson.client.codec.ByteArrayCodec;
  *   <li>changes to an existing session: {@code EVALSHA} of {@link #UPDATE}: {@code EXISTS}, {@code HSET} of the
  *       changed attributes, {@code HDEL} of the removed ones, {@code EXPIRE}; nothing when the key is gone</li>
  *   <li>a new session: {@code EVALSHA} of {@link #REPLACE}: {@code DEL}, {@code HSET} of all fields, {@code EXPIRE}</li>
- *   <li>a new id for an existing session, or an invalidated session: a pipelined batch of {@code DEL} of the old
- *       key and, when there is one, {@link #REPLACE} of the new key (two slots on Redis Cluster, so not atomic)</li>
+ *   <li>a new id for a stored session ({@code changeSessionId}): {@code DEL} of the old key, then, only if it
+ *       still existed, {@link #REPLACE} of the new key: two round trips, as the keys live in two slots</li>
+ *   <li>an invalidated session: {@code DEL}, pipelined with {@link #REPLACE} of a new session when the same request
+ *       created one</li>
  * </ul>
  * Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them.
  */
@@ -125,7 +127,13 @@ public final class RedisSessionRepository implements SessionRepository {
     }
 
     private boolean writeWithDelete(SessionWrite write) {
-        // Old and new keys may live on different cluster nodes: a pipelined, non-atomic batch.
+        if (write.moved()) {
+            // Two keys, maybe on two cluster nodes: the old one must be gone before the new one is written, and
+            // if someone else deleted it first (invalidated on another node), the session stays gone.
+            boolean existed = redisson.getKeys().delete(key(write.deleteId())) > 0;
+            return existed && writeOne(write);
+        }
+        // An invalidated session, and maybe an unrelated new one: a pipelined, non-atomic batch.
         RBatch batch = redisson.createBatch(BatchOptions.defaults()
                 .executionMode(BatchOptions.ExecutionMode.IN_MEMORY));
         batch.getBucket(key(write.deleteId()), ByteArrayCodec.INSTANCE).deleteAsync();

@@ -141,12 +141,9 @@ final class SessionRequest extends HttpServletRequestWrapper {
             return null;
         }
         long now = System.currentTimeMillis();
-        SessionRecord record = support.repository().loadAndTouch(id, now);
-        if (record == null) {
-            return null;
-        }
         try {
-            return DistributedSession.loaded(getServletContext(), support.codec(), record, now);
+            SessionRecord record = support.repository().loadAndTouch(id, now);
+            return record == null ? null : DistributedSession.loaded(getServletContext(), support.codec(), record, now);
         } catch (UnreadableSessionException e) {
             log.warn("Session {}... cannot be read and was deleted; the request goes on without it: {}",
                     id.substring(0, 6), e.getMessage());
@@ -156,7 +153,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     private static SessionWrite withDelete(SessionWrite write, String deleteId) {
-        return new SessionWrite(deleteId, write.id(), write.full(), write.creationTime(), write.lastAccessedTime(),
-                write.maxInactiveSeconds(), write.set(), write.removed());
+        return new SessionWrite(deleteId, false, write.id(), write.full(), write.creationTime(),
+                write.lastAccessedTime(), write.maxInactiveSeconds(), write.set(), write.removed());
     }
 }

@@ -68,10 +68,11 @@ class UnreadableSessionTest {
                 Arguments.of("a class not allowed", List.of("c", now(), "a", now(), "t", "1800", "@email", refused.toByteArray())),
                 Arguments.of("unknown type byte", List.of("c", now(), "a", now(), "t", "1800", "@email", "Zx@example.com")),
                 Arguments.of("not a number", List.of("c", now(), "a", now(), "t", "1800", "@email", "Inine")),
-                Arguments.of("empty attribute", List.of("c", now(), "a", now(), "t", "1800", "@email", "")));
-        // Missing or non-numeric c/a/t fields are not listed: they answer 500 (RedisSessionRepository.toRecord
-        // throws UnreadableSessionException from loadAndTouch, outside the catch in SessionRequest.load), a bug
-        // of the session layer reported to its owners.
+                Arguments.of("empty attribute", List.of("c", now(), "a", now(), "t", "1800", "@email", "")),
+                Arguments.of("no metadata", List.of("@email", "Snometa@example.com")),
+                Arguments.of("no timeout", List.of("c", now(), "a", now(), "@email", "Snot@example.com")),
+                Arguments.of("creation time not a number", List.of("c", "yesterday", "a", now(), "t", "1800")),
+                Arguments.of("timeout not a number", List.of("c", now(), "a", now(), "t", "long")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -55,6 +55,24 @@ class AttributeCodecTest {
     }
 
     @Test
+    void encodeReadable_classOutsideAllowList_illegalArgumentNamingTheSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> codec.encodeReadable("cart", new Tracked("x")));
+        assertTrue(e.getMessage().contains("'cart'"), e.getMessage());
+        assertTrue(e.getMessage().contains("SESSION_ALLOWED_CLASSES"), e.getMessage());
+        assertEquals(0, Tracked.DESERIALISED.get(), "the check creates no instance of a refused class");
+    }
+
+    @Test
+    void encodeReadable_allowedValues_sameBytesAsEncode() {
+        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader);
+        java.util.ArrayList<Integer> list = new java.util.ArrayList<>(java.util.List.of(1, 2));
+        assertArrayEquals(codec.encode("list", list), codec.encodeReadable("list", list));
+        assertArrayEquals(codec.encode("email", "a@b.c"), codec.encodeReadable("email", "a@b.c"));
+        assertArrayEquals(allowing.encode("t", new Tracked("y")), allowing.encodeReadable("t", new Tracked("y")));
+    }
+
+    @Test
     void encode_string_isTypeBytePlusUtf8() {
         assertArrayEquals("Sa@b.c".getBytes(StandardCharsets.UTF_8), codec.encode("email", "a@b.c"));
     }

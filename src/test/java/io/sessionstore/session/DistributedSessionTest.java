@@ -32,7 +32,8 @@ class DistributedSessionTest {
     private static final long NOW = 3_000_000L;
 
     private final ServletContext context = mock(ServletContext.class);
-    private final AttributeCodec codec = new AttributeCodec("", getClass().getClassLoader());
+    /** Allows this test's {@link Listener}; {@code AtomicInteger} (java.util.concurrent) stays refused. */
+    private final AttributeCodec codec = new AttributeCodec(Listener.class.getName(), getClass().getClassLoader());
 
     /** Records binding events as "bound:name" / "unbound:name". */
     static final class Listener implements HttpSessionBindingListener, Serializable {
@@ -58,6 +59,14 @@ class DistributedSessionTest {
         assertEquals(NOW, session.getLastAccessedTime());
         assertEquals(1800, session.getMaxInactiveInterval());
         assertEquals(context, session.getServletContext());
+    }
+
+    @Test
+    void setAttribute_valueThatWouldNotReadBack_illegalArgumentAndNothingChanged() {
+        DistributedSession session = DistributedSession.created(context, codec, ID, NOW, 1800);
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger(1);
+        assertThrows(IllegalArgumentException.class, () -> session.setAttribute("counter", counter));
+        assertEquals(null, session.getAttribute("counter"));
     }
 
     @Test

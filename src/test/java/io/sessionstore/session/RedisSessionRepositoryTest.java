@@ -77,7 +77,7 @@ class RedisSessionRepositoryTest {
         String key = repository.key(id);
         redis.call("HSET", key, "@direct", codec.encode("direct", "from elsewhere"));
 
-        boolean applied = repository.write(new SessionWrite(null, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
                 encode(Map.of("mine", 42L)), Set.of("drop")));
 
         assertTrue(applied);
@@ -93,7 +93,7 @@ class RedisSessionRepositoryTest {
         repository.write(full(null, id, Map.of("a", "1")));
         redis.call("DEL", repository.key(id));
 
-        boolean applied = repository.write(new SessionWrite(null, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
                 encode(Map.of("b", "2")), Set.of()));
 
         assertFalse(applied);
@@ -113,6 +113,18 @@ class RedisSessionRepositoryTest {
         long ttl = redis.number("TTL", repository.key(newId));
         assertTrue(ttl > TIMEOUT - 10 && ttl <= TIMEOUT, "TTL " + ttl);
         assertEquals(Map.of("a", "1", "b", "2"), decode(repository.loadAndTouch(newId, ACCESSED).attributes()));
+    }
+
+    @Test
+    void write_moveOfADeletedSession_falseAndNoNewKey() throws Exception {
+        String oldId = ids.next();
+        String newId = ids.next();
+        repository.write(full(null, oldId, Map.of("a", "1")));
+        redis.call("DEL", repository.key(oldId)); // invalidated on another node meanwhile
+
+        assertFalse(repository.write(full(oldId, newId, Map.of("a", "1"))));
+
+        assertEquals(0, redis.number("EXISTS", repository.key(newId)));
     }
 
     @Test
@@ -139,7 +151,7 @@ class RedisSessionRepositoryTest {
         redis.call("SCRIPT", "FLUSH");
         assertNotNull(repository.loadAndTouch(id, ACCESSED));
         redis.call("SCRIPT", "FLUSH");
-        assertTrue(repository.write(new SessionWrite(null, id, false, CREATED, ACCESSED, TIMEOUT,
+        assertTrue(repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
                 encode(Map.of("b", "2")), Set.of())));
         redis.call("SCRIPT", "FLUSH");
         assertTrue(repository.write(full(id, movedId, Map.of("a", "1", "b", "2", "c", "3"))));
@@ -173,7 +185,7 @@ class RedisSessionRepositoryTest {
     }
 
     private static SessionWrite full(String deleteId, String id, Map<String, Object> attributes) {
-        return new SessionWrite(deleteId, id, true, CREATED, ACCESSED, TIMEOUT, encode(attributes), Set.of());
+        return new SessionWrite(deleteId, deleteId != null, id, true, CREATED, ACCESSED, TIMEOUT, encode(attributes), Set.of());
     }
 
     private static Map<String, byte[]> encode(Map<String, Object> attributes) {
