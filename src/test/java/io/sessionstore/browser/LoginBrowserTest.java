@@ -12,6 +12,7 @@ import io.sessionstore.testing.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The login flow as a person uses it: headless Chromium against the app on embedded Tomcat and a real Redis. */
 class LoginBrowserTest {
@@ -101,7 +104,7 @@ class LoginBrowserTest {
         browser.navigate().refresh();
         assertEquals("3", browser.findElement(By.id("visits")).getText());
 
-        browser.findElement(By.cssSelector("form[action$='/logout'] button")).click();
+        submit(browser, By.cssSelector("form[action$='/logout'] button"));
         assertEquals(nodeA.url("/login"), browser.getCurrentUrl());
         browser.get(nodeA.url("/"));
         assertEquals(nodeA.url("/login"), browser.getCurrentUrl());
@@ -143,7 +146,7 @@ class LoginBrowserTest {
             assertEquals("1", browser.findElement(By.id("visits")).getText());
             second.get(nodeB.url("/login"));
             second.findElement(By.id("email")).sendKeys("shared@example.com");
-            second.findElement(By.cssSelector("form button[type=submit]")).click();
+            submit(second, By.cssSelector("form button[type=submit]"));
             assertEquals("2", second.findElement(By.id("visits")).getText());
             browser.navigate().refresh();
             assertEquals("3", browser.findElement(By.id("visits")).getText());
@@ -159,7 +162,7 @@ class LoginBrowserTest {
             phone.get(nodeA.url("/login"));
             assertFitsWidth(phone);
             phone.findElement(By.id("email")).sendKeys("a-rather-long-address.for.a.phone@example.com");
-            phone.findElement(By.cssSelector("form button[type=submit]")).click();
+            submit(phone, By.cssSelector("form button[type=submit]"));
             assertEquals("1", phone.findElement(By.id("visits")).getText());
             assertFitsWidth(phone);
         } finally {
@@ -171,7 +174,14 @@ class LoginBrowserTest {
         WebElement field = browser.findElement(By.id("email"));
         field.clear();
         field.sendKeys(email);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        submit(browser, By.cssSelector("form button[type=submit]"));
+    }
+
+    /** Clicks a form's button and waits until the next page has replaced this one. */
+    private static void submit(ChromeDriver driver, By button) {
+        WebElement element = driver.findElement(button);
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(element));
     }
 
     private static void assertFitsWidth(ChromeDriver driver) {
