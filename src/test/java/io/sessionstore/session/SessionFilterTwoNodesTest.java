@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.TwoNodes.Node;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
@@ -106,10 +107,10 @@ class SessionFilterTwoNodesTest {
     }
 
     @Test
-    void attr_8threadsX50RequestsAcrossBothNodes_everyThreadsLastValueKept() throws Exception {
+    void attrCount_8threadsX200RequestsAcrossBothNodes_noLostAttributeAndNoLostIncrement() throws Exception {
         String id = createSessionOn(a, "init", "1");
         int threads = 8;
-        int requests = 50;
+        int requests = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -119,7 +120,7 @@ class SessionFilterTwoNodesTest {
                     for (int value = 0; value < requests; value++) {
                         Node node = (thread + value) % 2 == 0 ? a : b;
                         HttpResponse<String> response =
-                                browser.get(node.url("/attr?name=t" + thread + "&value=" + value));
+                                browser.get(node.url("/attr-count?name=t" + thread + "&value=" + value));
                         assertEquals(200, response.statusCode());
                         assertEquals(id, response.body(), "every request works on the one session");
                     }
@@ -139,6 +140,33 @@ class SessionFilterTwoNodesTest {
         }
         assertEquals(expected.toString(), browser.get(a.url("/attrs")).body());
         assertEquals(expected.toString(), browser.get(b.url("/attrs")).body());
+        assertEquals(String.valueOf(threads * requests), redis.text("GET", prefix + "count"));
+    }
+
+    @Test
+    void hold_sessionExpiresDuringTheRequest_answersNormallyAndTheNextRequestHasNoSession() throws Exception {
+        String id = createSessionOn(a, "user", "carol");
+        CountDownLatch release = new CountDownLatch(1);
+        a.loaded = new CountDownLatch(1);
+        a.release = release;
+        try {
+            CompletableFuture<HttpResponse<String>> held = raw.sendAsync(cookieRequest(a, "/hold?name=late&value=x", id),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(a.loaded.await(20, TimeUnit.SECONDS), "the request loaded the session");
+            redis.call("PEXPIRE", key(id), "1"); // its timeout runs out while the request is busy
+            Poll.until(Duration.ofSeconds(10), "the key expires", () -> redis.number("EXISTS", key(id)) == 0);
+
+            release.countDown();
+            HttpResponse<String> answer = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode());
+            assertEquals("held", answer.body());
+            assertTrue(answer.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("SESSION=;")),
+                    "the cookie of the expired session is cleared: " + answer.headers().allValues("Set-Cookie"));
+        } finally {
+            release.countDown();
+        }
+        assertEquals(0, redis.number("EXISTS", key(id)), "the late save did not bring the session back");
+        assertEquals(404, withCookie(a, "/attrs", id).statusCode(), "the next request finds no session");
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.redisson.api.RedissonClient;
  * {@link SessionFilter} and a small servlet that works on session attributes:
  * <ul>
  *   <li>{@code /attr?name=&value=}: sets an attribute, creating the session if needed</li>
+ *   <li>{@code /attr-count?name=&value=}: sets an attribute and increments the counter {@code <prefix>count}</li>
  *   <li>{@code /attrs}: lists {@code name=value} lines, sorted; 404 without a session</li>
  *   <li>{@code /invalidate}: invalidates the session, if there is one</li>
  *   <li>{@code /rotate}: changes the session id</li>
@@ -42,11 +43,13 @@ final class TwoNodes {
         private final Tomcat tomcat;
         private final Context context;
         private final RedissonClient redisson;
+        private final String keyPrefix;
         volatile CountDownLatch loaded = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
 
         Node(String keyPrefix) throws Exception {
             redisson = new RedisConnectionSettings(TestRedis.url(), null, 800).connect();
+            this.keyPrefix = keyPrefix;
             AttributeCodec codec = new AttributeCodec("", Node.class.getClassLoader());
             SessionFilter filter = new SessionFilter(new RedisSessionRepository(redisson, keyPrefix), codec, 1800);
 
@@ -113,6 +116,12 @@ final class TwoNodes {
                 case "/attr" -> {
                     HttpSession session = request.getSession();
                     session.setAttribute(name, value);
+                    response.getWriter().print(session.getId());
+                }
+                case "/attr-count" -> {
+                    HttpSession session = request.getSession();
+                    session.setAttribute(name, value);
+                    node.redisson.getAtomicLong(node.keyPrefix + "count").incrementAndGet();
                     response.getWriter().print(session.getId());
                 }
                 case "/attrs" -> {
