@@ -13,6 +13,10 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +90,43 @@ class UnreadableSessionTest {
         assertEquals("/login", Pages.header(answer, "Location"));
         Pages.assertNoStackTrace(answer);
         assertEquals(0, redis.number("EXISTS", key(id)), what + ": the unreadable session is deleted");
+    }
+
+    @Test
+    void getWelcome_classOutsideAllowList_refusedWithoutInstanceAndLogged() throws Exception {
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        refused.write('J');
+        try (ObjectOutputStream out = new ObjectOutputStream(refused)) {
+            out.writeObject(new java.net.InetSocketAddress("127.0.0.1", 1)); // java.net is not on the allow-list
+        }
+        String id = writeSession("c", now(), "a", now(), "t", "1800", "@email", refused.toByteArray());
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.sessionstore.session.SessionRequest");
+        logger.addHandler(capture);
+        try {
+            HttpResponse<String> answer = browserWith(id).get(app.url("/"));
+            assertEquals(303, answer.statusCode());
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(1, records.stream().filter(r -> r.getLevel() == Level.WARNING
+                && r.getMessage().contains("cannot be read and was deleted")
+                && r.getMessage().contains("refused")).count(),
+                "one warning naming the refusal: " + records.stream().map(LogRecord::getMessage).toList());
     }
 
     @Test
