@@ -134,8 +134,9 @@ class SoakTest {
         long acknowledged = clients.stream().mapToLong(c -> c.acknowledged).sum();
         long unavailable = clients.stream().mapToLong(c -> c.unavailable).sum();
         long late = clients.stream().mapToLong(c -> c.unavailableAfterRecovery).sum();
-        System.out.printf("SoakTest: %d requests, %d acknowledged, %d answered 503 (%d after /health was UP again), %d s soak (+%d s warm-up), "
-                        + "outage %d s then recovery in %d ms, heap %d MiB after warm-up, %d MiB at the end%n",
+        System.out.printf("SoakTest: %d requests, %d acknowledged, %d answered 503 (%d after /health was UP again)"
+                        + " (warm-up included); %d s soak after %d s warm-up; outage %d s, then UP again after"
+                        + " %d ms more; heap %d MiB after warm-up, %d MiB at the end%n",
                 requests, acknowledged, unavailable, late, millis / 1000, WARM_UP.toSeconds(), OUTAGE.toSeconds(),
                 (recoveredAt - outageStart) / 1_000_000 - OUTAGE.toMillis(), heapBefore >> 20, heapAfter >> 20);
 
