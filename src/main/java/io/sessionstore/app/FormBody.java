@@ -11,13 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An {@code application/x-www-form-urlencoded} body, read with a size cap. A declared length over the cap is
- * refused before a byte is read; a chunked body is read only up to the cap. Query-string parameters are ignored:
- * a form's values come from its body only.
+ * An {@code application/x-www-form-urlencoded} body, read with a size cap and a time cap. A declared length over the
+ * cap is refused before a byte is read; a chunked body is read only up to the cap; a body that takes longer than
+ * {@link #MAX_MILLIS} to arrive is refused and its connection closed (Tomcat's connection timeout bounds each read,
+ * not the whole body, so a client dribbling a byte a second would otherwise hold a thread for minutes).
+ * Query-string parameters are ignored: a form's values come from its body only.
  */
 public final class FormBody {
 
     public static final int MAX_BYTES = 16 * 1024;
+    public static final long MAX_MILLIS = 5_000;
     private static final int MAX_FIELDS = 32;
 
     /** Why a body was refused, with the status to answer. */
@@ -47,10 +50,14 @@ public final class FormBody {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + MAX_MILLIS * 1_000_000;
         try (InputStream in = request.getInputStream()) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 if (body.size() + n > MAX_BYTES) {
                     throw tooLarge();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new RefusedException(408, "The form took too long to arrive.");
                 }
                 body.write(buffer, 0, n);
             }

@@ -18,16 +18,8 @@ public final class LogoutServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, String> form;
-        try {
-            form = FormBody.read(request);
-        } catch (FormBody.RefusedException e) {
-            response.sendError(e.status(), e.getMessage());
-            return;
-        }
-        if (!csrf.matches(request, form.get(CsrfCookie.FIELD))) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN,
-                    "This form has expired or was not sent from this site. Reload the page and try again.");
+        Map<String, String> form = CheckedForm.read(request, response, csrf);
+        if (form == null) {
             return;
         }
         HttpSession session = request.getSession(false);

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import io.sessionstore.session.RateLimitedWarning;
 import java.io.IOException;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
@@ -18,6 +19,8 @@ public final class VisitServlet extends HttpServlet {
 
     private static final Logger log = LoggerFactory.getLogger(VisitServlet.class);
     private static final String PAGE = "/WEB-INF/jsp/welcome.jsp";
+
+    private final transient RateLimitedWarning unavailableWarning = new RateLimitedWarning(log, 10_000);
 
     private final transient VisitCounter visits;
     private final transient CsrfCookie csrf;
@@ -42,7 +45,9 @@ public final class VisitServlet extends HttpServlet {
         try {
             count = visits.recordVisit((String) email);
         } catch (RedisException e) {
-            log.warn("Visit counter unavailable: {}", e.getMessage());
+            // Redisson's message names the key, and so the email: keep it out of the log.
+            unavailableWarning.warn("Answering 503: the visit counter does not answer ({})",
+                    e.getClass().getSimpleName());
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The visit counter is unavailable");
             return;
         }

@@ -9,7 +9,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionFilter.class);
-    private static final long WARN_INTERVAL_MILLIS = 10_000;
-
     private final SessionSupport support;
-    private final AtomicLong lastWarning = new AtomicLong();
+    private final RateLimitedWarning unavailableWarning = new RateLimitedWarning(log, 10_000);
 
     public SessionFilter(SessionRepository repository, AttributeCodec codec, int timeoutSeconds) {
         this.support = new SessionSupport(repository, codec, new SessionCookie(), new SessionIds(), timeoutSeconds);
@@ -50,7 +47,9 @@ public final class SessionFilter implements Filter {
             if (unavailable == null) {
                 throw e;
             }
-            warn(unavailable);
+            log.debug("Session store unavailable", unavailable);
+            unavailableWarning.warn("Answering 503: the session store does not answer ({})",
+                    unavailable.getCause().getClass().getSimpleName());
             if (!response.isCommitted()) {
                 response.resetBuffer();
                 response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The session store is unavailable");
@@ -58,15 +57,6 @@ public final class SessionFilter implements Filter {
         } finally {
             // Redisson's synchronous calls leave Netty's thread-local map on Tomcat's request threads.
             InternalThreadLocalMap.remove();
-        }
-    }
-
-    private void warn(SessionStoreUnavailableException e) {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        log.debug("Session store unavailable", e);
-        if (now - last >= WARN_INTERVAL_MILLIS && lastWarning.compareAndSet(last, now)) {
-            log.warn("Answering 503: the session store does not answer ({})", e.getCause().getClass().getSimpleName());
         }
     }
 
