@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The welcome page, Redis sessions against Tomcat's in-memory sessions, side by side on one machine.
 #
-#   src/bench/bench.sh [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--no-build]
+#   src/bench/bench.sh [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--near-cache on|off]
+#                      [--no-build]
 #
 # Builds the app, starts a Redis of its own and the app twice on it (SESSION_STORE=redis and SESSION_STORE=container,
 # each on its own port), logs in on each, warms up, then runs wrk on the welcome page alternately for several rounds.
@@ -11,15 +12,17 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DURATION=10s CONNECTIONS=16 THREADS=2 ROUNDS=5 BUILD=1
+DURATION=10s CONNECTIONS=16 THREADS=2 ROUNDS=5 BUILD=1 NEAR_CACHE=on
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
+    --near-cache) NEAR_CACHE=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--near-cache on|off]" \
+         "[--no-build]" >&2; exit 2 ;;
   esac
 done
 
@@ -52,7 +55,7 @@ rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
 declare -A PORT COOKIE
 for mode in redis container; do
   PORT[$mode]=$(free_port)
-  PORT=${PORT[$mode]} SESSION_STORE=$mode REDIS_URL=redis://127.0.0.1:$REDIS_PORT KEY_PREFIX="bench:$mode:" \
+  PORT=${PORT[$mode]} SESSION_STORE=$mode SESSION_NEAR_CACHE=$NEAR_CACHE REDIS_URL=redis://127.0.0.1:$REDIS_PORT KEY_PREFIX="bench:$mode:" \
     java -Xms512m -Xmx512m -jar "$ROOT/target/session-store.jar" >"$WORK/$mode.log" 2>&1 &
   PIDS+=($!)
 done
@@ -64,7 +67,7 @@ for mode in redis container; do
   csrf=$(awk '$6 == "CSRF" {print $7}' "$jar")
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "email=bench-$mode@example.com" \
     --data-urlencode "csrf=$csrf" "$base/login"
-  COOKIE[$mode]=$(awk '$6 == "SESSION" || $6 == "JSESSIONID" {printf "%s=%s; ", $6, $7}' "$jar")
+  COOKIE[$mode]=$(awk '$6 == "SESSION" || $6 == "SESSION_V" || $6 == "JSESSIONID" {printf "%s=%s; ", $6, $7}' "$jar")
   page=$(curl -s -H "Cookie: ${COOKIE[$mode]}" "$base/")
   grep -q 'id="visits"' <<<"$page" || { echo "bench: login on $mode failed" >&2; exit 1; }
 done
@@ -105,7 +108,7 @@ bytes=$(rcli memory usage "$session_key" samples 0)
 base_rps=$(tr ' ' '\n' <<<"${RPS[container]}" | grep . | median)
 
 echo
-echo "Welcome page, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds alternating, medians"
+echo "Welcome page, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds alternating, medians; near cache $NEAR_CACHE"
 printf '%-10s %10s %9s %9s %7s %10s %10s %8s %14s\n' store 'req/s' 'p50 ms' 'p99 ms' ratio 'RT/page' 'cmds/page' errors 'bytes/session'
 for mode in redis container; do
   rps=$(tr ' ' '\n' <<<"${RPS[$mode]}" | grep . | median)

@@ -1,6 +1,7 @@
 package io.sessionstore.app;
 
 import io.sessionstore.session.AttributeCodec;
+import io.sessionstore.session.NearCache;
 import io.sessionstore.session.RedisSessionRepository;
 import io.sessionstore.session.SessionFilter;
 import jakarta.servlet.DispatcherType;
@@ -30,12 +31,15 @@ public final class AppContextListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         AppSettings settings;
+        NearCache nearCache;
         try {
             settings = AppSettings.read(name -> {
                 String value = context.getInitParameter(name);
                 return value != null ? value : System.getenv(name);
             });
-            redisson = settings.redis().connect();
+            nearCache = settings.redisSessions() && settings.nearCache()
+                    ? NearCache.forSessionTimeout(settings.sessionTimeoutSeconds()) : null;
+            redisson = settings.redis().connect(nearCache == null ? null : nearCache.connectionListener());
         } catch (IllegalArgumentException | IOException e) {
             throw fail(context, "Configuration error: " + e.getMessage());
         }
@@ -48,7 +52,7 @@ public final class AppContextListener implements ServletContextListener {
         VisitCounter visits = new VisitCounter(redisson, settings.keyPrefix(), settings.visitTtlSeconds());
         if (settings.redisSessions()) {
             SessionFilter sessions = new SessionFilter(
-                    new RedisSessionRepository(redisson, settings.keyPrefix()),
+                    new RedisSessionRepository(redisson, settings.keyPrefix(), nearCache),
                     new AttributeCodec(settings.allowedClasses(), context.getClassLoader()),
                     settings.sessionTimeoutSeconds());
             context.addFilter("sessions", sessions)
@@ -60,9 +64,9 @@ public final class AppContextListener implements ServletContextListener {
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
         context.addServlet("health", new HealthServlet(health)).addMapping("/health");
-        log.info("session-store started: sessions in {}, Redis at {}, key prefix '{}'",
-                settings.redisSessions() ? "Redis" : "the container", settings.redis().describe(),
-                settings.keyPrefix());
+        log.info("session-store started: sessions in {}{}, Redis at {}, key prefix '{}'",
+                settings.redisSessions() ? "Redis" : "the container", nearCache != null ? " with a near cache" : "",
+                settings.redis().describe(), settings.keyPrefix());
     }
 
     @Override

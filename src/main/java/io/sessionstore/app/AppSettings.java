@@ -11,11 +11,12 @@ import java.util.function.UnaryOperator;
  * first (so {@code context.xml} can set it for one web application), then as an environment variable.
  *
  * @param sessionStore  {@code redis}, or {@code container} for Tomcat's own in-memory sessions (the baseline)
+ * @param nearCache     keep recently used sessions on each node, kept coherent through Redis (default on)
  * @param requireRedisAtStart fail the start when Redis does not answer (the embedded launcher sets it); a WAR in a
  *                      standalone Tomcat starts anyway and answers 503 until Redis is back
  */
 public record AppSettings(String sessionStore, RedisConnectionSettings redis, int sessionTimeoutSeconds,
-                          int visitTtlSeconds, String keyPrefix, String allowedClasses,
+                          int visitTtlSeconds, String keyPrefix, String allowedClasses, boolean nearCache,
                           boolean requireRedisAtStart) {
 
     public static final String REDIS_URL = "REDIS_URL";
@@ -26,6 +27,7 @@ public record AppSettings(String sessionStore, RedisConnectionSettings redis, in
     public static final String KEY_PREFIX = "KEY_PREFIX";
     public static final String SESSION_STORE = "SESSION_STORE";
     public static final String SESSION_ALLOWED_CLASSES = "SESSION_ALLOWED_CLASSES";
+    public static final String SESSION_NEAR_CACHE = "SESSION_NEAR_CACHE";
     public static final String REDIS_REQUIRED_AT_START = "REDIS_REQUIRED_AT_START";
 
     public boolean redisSessions() {
@@ -55,12 +57,22 @@ public record AppSettings(String sessionStore, RedisConnectionSettings redis, in
                 number(lookup, VISIT_TTL_SECONDS, 30, 1),
                 prefix,
                 text(lookup, SESSION_ALLOWED_CLASSES, ""),
+                onOff(lookup, SESSION_NEAR_CACHE, true),
                 Boolean.parseBoolean(text(lookup, REDIS_REQUIRED_AT_START, "false")));
     }
 
     private static String text(UnaryOperator<String> lookup, String name, String fallback) {
         String value = lookup.apply(name);
         return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static boolean onOff(UnaryOperator<String> lookup, String name, boolean fallback) {
+        String value = text(lookup, name, fallback ? "on" : "off").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " must be 'on' or 'off', not '" + value + "'");
+        };
     }
 
     private static int number(UnaryOperator<String> lookup, String name, int fallback, int min) {

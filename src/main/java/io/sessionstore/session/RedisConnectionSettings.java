@@ -9,27 +9,27 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
-import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.connection.ConnectionListener;
 
 /**
  * How to reach Redis: a {@code redis://} or {@code rediss://} URL, or a Redisson YAML file (cluster, sentinel,
  * replicated, TLS set-ups), which wins over the URL.
  *
- * <p>Every command is bounded: {@code timeoutMillis} for a connect and for an answer, one retry 100 ms later. So a
- * request that finds Redis gone fails in about two timeouts, not Redisson's default of half a minute. A YAML file
+ * <p>Every command is bounded: {@code timeoutMillis} for a connect and for an answer, and no retry. So a request
+ * that finds Redis gone fails within about one timeout, not Redisson's default of half a minute, and a command is
+ * never sent twice. A YAML file
  * keeps every value it sets; only the timeout and retry keys it leaves out get these bounds. The client connects
  * lazily: a web application starts while Redis is down and works as soon as Redis is back.
  */
 public record RedisConnectionSettings(String url, Path configFile, int timeoutMillis) {
 
-    private static final int RETRY_ATTEMPTS = 1;
-    private static final int RETRY_DELAY_MILLIS = 100;
+    /** None: Redisson re-sends a command whose answer timed out, and a hung Redis would then run it twice. */
+    private static final int RETRY_ATTEMPTS = 0;
 
     /** The Redis this client talks to, without any password: for log lines and messages. */
     public String describe() {
@@ -55,6 +55,15 @@ public record RedisConnectionSettings(String url, Path configFile, int timeoutMi
         return Redisson.create(toConfig());
     }
 
+    /** @param listener told of every connection made and lost, or null */
+    public RedissonClient connect(ConnectionListener listener) throws IOException {
+        Config config = toConfig();
+        if (listener != null) {
+            config.setConnectionListener(listener);
+        }
+        return Redisson.create(config);
+    }
+
     private Config fromUrl() {
         URI uri;
         try {
@@ -70,8 +79,7 @@ public record RedisConnectionSettings(String url, Path configFile, int timeoutMi
                 .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()))
                 .setConnectTimeout(timeoutMillis)
                 .setTimeout(timeoutMillis)
-                .setRetryAttempts(RETRY_ATTEMPTS)
-                .setRetryDelay(new ConstantDelay(Duration.ofMillis(RETRY_DELAY_MILLIS)));
+                .setRetryAttempts(RETRY_ATTEMPTS);
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
@@ -98,9 +106,6 @@ public record RedisConnectionSettings(String url, Path configFile, int timeoutMi
                 settings.putIfAbsent("connectTimeout", timeoutMillis);
                 settings.putIfAbsent("timeout", timeoutMillis);
                 settings.putIfAbsent("retryAttempts", RETRY_ATTEMPTS);
-                if (!settings.containsKey("retryDelay")) {
-                    settings.putIfAbsent("retryInterval", RETRY_DELAY_MILLIS);
-                }
             }
         });
         return Config.fromYAML(yaml.writeValueAsString(root));

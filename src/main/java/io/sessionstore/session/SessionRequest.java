@@ -26,6 +26,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private String replacedId;
     /** The session id the client holds, as far as this request knows. */
     private String clientId;
+    /** The session version the client was told of, or -1. */
+    private long clientVersion;
+    /** The version of the session this request loaded, or -1. */
+    private long loadedVersion = -1;
 
     SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionSupport support) {
         super(request);
@@ -33,6 +37,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
         this.support = support;
         this.requestedId = support.cookie().readId(request);
         this.clientId = requestedId;
+        this.clientVersion = requestedId == null ? -1 : support.cookie().readVersion(request);
     }
 
     @Override
@@ -107,7 +112,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     /**
-     * Writes what this request changed, and the cookie that goes with it. Called before the response is
+     * Writes what this request changed, and the cookies that go with it. Called before the response is
      * committed and again when the request ends; a call with nothing new to write costs nothing.
      */
     synchronized void commit() {
@@ -116,23 +121,34 @@ final class SessionRequest extends HttpServletRequestWrapper {
             write = write == null ? SessionWrite.deleteOnly(replacedId) : withDelete(write, replacedId);
             replacedId = null;
         }
-        if (write == null) {
+        long version = loadedVersion;
+        boolean applied = true;
+        if (write != null) {
+            version = support.repository().write(write);
+            applied = version > 0 || write.id() == null;
+            if (!applied) {
+                log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
+            }
+        } else if (session == null || version <= clientVersion) {
             return;
         }
-        boolean applied = support.repository().write(write);
         if (response.isCommitted()) {
             return;
         }
-        boolean live = session != null && session.isValid() && applied;
-        if (live && session.idDiffersFrom(clientId)) {
-            support.cookie().write(this, response, session.getId());
-            clientId = session.getId();
-        } else if (!live && clientId != null) {
+        if (session != null && session.isValid() && applied) {
+            if (session.idDiffersFrom(clientId)) {
+                support.cookie().write(this, response, session.getId());
+                clientId = session.getId();
+            }
+            if (version != clientVersion) {
+                // Also after a read of a newer version than the client knew: its reads never go back in time.
+                support.cookie().writeVersion(this, response, version);
+                clientVersion = version;
+            }
+        } else if (clientId != null) {
             support.cookie().clear(this, response);
             clientId = null;
-        }
-        if (!applied) {
-            log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
+            clientVersion = -1;
         }
     }
 
@@ -142,8 +158,13 @@ final class SessionRequest extends HttpServletRequestWrapper {
         }
         long now = System.currentTimeMillis();
         try {
-            SessionRecord record = support.repository().loadAndTouch(id, now);
-            return record == null ? null : DistributedSession.loaded(getServletContext(), support.codec(), record, now);
+            SessionRecord record = support.repository().loadAndTouch(id, clientVersion, now);
+            if (record == null) {
+                return null;
+            }
+            DistributedSession loaded = DistributedSession.loaded(getServletContext(), support.codec(), record, now);
+            loadedVersion = record.version();
+            return loaded;
         } catch (UnreadableSessionException e) {
             log.warn("Session {}... cannot be read and was deleted; the request goes on without it: {}",
                     id.substring(0, 6), e.getMessage());

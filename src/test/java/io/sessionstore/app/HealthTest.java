@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.Pages;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +70,8 @@ class HealthTest {
         } finally {
             redis.restart();
         }
+        Poll.until(Duration.ofSeconds(10), "/health answers UP again after the restart",
+                () -> new WebClient().get(app.url("/health")).statusCode() == 200);
         try (RespClient client = redis.client()) {
             assertEquals(0, client.number("DBSIZE"));
         }

@@ -11,99 +11,125 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Redis round trips of each request type, counted on a Redis of the test's own: read events the server
- * processed, less Redisson's connection pings and the counting call itself. A change that adds a round trip to any
- * request fails here.
+ * The Redis round trips of each request type, with the near cache (the default) and without, counted on a Redis
+ * of the test's own: read events the server processed, less Redisson's connection pings and the counting call
+ * itself. A change that adds a round trip to any request fails here.
  */
 class RoundTripBudgetTest {
 
     private static PrivateRedis redis;
     private static RespClient counter;
-    private static TestApp app;
+    private static TestApp cached;
+    private static TestApp uncached;
 
     @BeforeAll
     static void start() throws Exception {
         redis = PrivateRedis.start();
         counter = redis.client();
-        app = TestApp.start(Map.of("REDIS_URL", redis.url()));
-        // Warm up: connections opened, scripts loaded into Redis.
-        WebClient warmUp = new WebClient();
-        warmUp.login(app, "warm@example.com");
-        warmUp.get(app.url("/"));
-        warmUp.login(app, "warm@example.com");
-        warmUp.logout(app);
-        warmUp.get(app.url("/health"));
+        cached = TestApp.start(Map.of("REDIS_URL", redis.url()));
+        uncached = TestApp.start(Map.of("REDIS_URL", redis.url(), "SESSION_NEAR_CACHE", "off"));
+        for (TestApp app : new TestApp[] {cached, uncached}) {
+            // Warm up: connections opened, scripts loaded into Redis.
+            WebClient warmUp = new WebClient();
+            warmUp.login(app, "warm@example.com");
+            warmUp.get(app.url("/"));
+            warmUp.login(app, "warm@example.com");
+            warmUp.logout(app);
+            warmUp.get(app.url("/health"));
+        }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        app.close();
+        cached.close();
+        uncached.close();
         counter.close();
         redis.close();
     }
 
-    @Test
-    void loginPage_anonymous_noRoundTrip() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void loginPageAndStylesheet_anonymous_noRoundTrip(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         assertEquals(0, roundTrips(() -> assertStatus(200, browser.get(app.url("/login")))));
         assertEquals(0, roundTrips(() -> assertStatus(200, browser.get(app.url("/style.css")))));
     }
 
-    @Test
-    void login_newSession_oneRoundTrip() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void login_newSession_oneRoundTrip(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         browser.get(app.url("/login"));
         assertEquals(1, roundTrips(() -> assertStatus(303, browser.post(app.url("/login"),
                 Map.of("email", "budget@example.com", "csrf", browser.cookie("CSRF"))))));
     }
 
-    @Test
-    void login_existingSession_threeRoundTrips() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void login_existingSession_deleteAndWriteAfterTheLoad(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         browser.login(app, "again@example.com");
-        assertEquals(3, roundTrips(() -> assertStatus(303, browser.post(app.url("/login"),
+        assertEquals(nearCache ? 2 : 3, roundTrips(() -> assertStatus(303, browser.post(app.url("/login"),
                 Map.of("email", "again@example.com", "csrf", browser.cookie("CSRF"))))));
     }
 
-    @Test
-    void welcome_loggedIn_twoRoundTrips() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void welcome_loggedIn_counterAndTheLoadUnlessCached(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         browser.login(app, "pages@example.com");
         browser.get(app.url("/"));
         for (int i = 0; i < 3; i++) {
-            assertEquals(2, roundTrips(() -> assertStatus(200, browser.get(app.url("/")))));
+            assertEquals(nearCache ? 1 : 2, roundTrips(() -> assertStatus(200, browser.get(app.url("/")))));
         }
     }
 
-    @Test
-    void welcome_noOrMalformedCookie_noRoundTrip() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void welcome_noOrMalformedCookie_noRoundTrip(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         assertEquals(0, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
         browser.setCookie(app.url("/"), "SESSION", "not*a{valid}id");
         assertEquals(0, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
     }
 
-    @Test
-    void welcome_unknownSessionId_oneRoundTrip() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void welcome_unknownSessionId_oneRoundTrip(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         browser.setCookie(app.url("/"), "SESSION", "AAAAAAAAAAAAAAAAAAAAAA");
         assertEquals(1, roundTrips(() -> assertStatus(303, browser.get(app.url("/")))));
     }
 
-    @Test
-    void logout_loggedIn_twoRoundTrips() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void logout_loggedIn_theDeleteAndTheLoadUnlessCached(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         browser.login(app, "bye@example.com");
-        assertEquals(2, roundTrips(() -> assertStatus(303, browser.logout(app))));
+        assertEquals(nearCache ? 1 : 2, roundTrips(() -> assertStatus(303, browser.logout(app))));
     }
 
-    @Test
-    void health_oneRoundTrip() throws Exception {
+    @ParameterizedTest(name = "near cache {0}")
+    @ValueSource(booleans = {true, false})
+    void health_oneRoundTrip(boolean nearCache) throws Exception {
+        TestApp app = app(nearCache);
         WebClient browser = new WebClient();
         assertEquals(1, roundTrips(() -> assertStatus(200, browser.get(app.url("/health")))));
+    }
+
+    private static TestApp app(boolean nearCache) {
+        return nearCache ? cached : uncached;
     }
 
     private interface Request {

@@ -251,7 +251,7 @@ class DistributedSessionTest {
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         return DistributedSession.loaded(context, codec,
-                new SessionRecord(ID, CREATED, LAST_ACCESS, 600, encoded), NOW);
+                new SessionRecord(ID, CREATED, LAST_ACCESS, 600, encoded, 1), NOW);
     }
 
     private Map<String, Object> decoded(SessionWrite write) {

@@ -108,7 +108,7 @@ class RedisConnectionSettingsTest {
         assertEquals("redis://127.0.0.1:6379", server.getAddress());
         assertEquals(1234, server.getTimeout());
         assertEquals(800, server.getConnectTimeout());
-        assertEquals(1, server.getRetryAttempts());
+        assertEquals(0, server.getRetryAttempts());
     }
 
     private void assertRoundTrip(RedisConnectionSettings settings) throws Exception {

@@ -55,10 +55,10 @@ class RedisSessionRepositoryTest {
     @Test
     void loadAndTouch_afterFullWrite_returnsRecordSetsTtlAndAccessTime() throws Exception {
         String id = ids.next();
-        assertTrue(repository.write(full(null, id, Map.of("email", "a@b.c", "n", 3))));
+        assertTrue(repository.write(full(null, id, Map.of("email", "a@b.c", "n", 3))) > 0);
         redis.call("EXPIRE", repository.key(id), 10);
 
-        SessionRecord record = repository.loadAndTouch(id, ACCESSED + 5_000);
+        SessionRecord record = repository.loadAndTouch(id, -1, ACCESSED + 5_000);
 
         assertEquals(id, record.id());
         assertEquals(CREATED, record.creationTime());
@@ -77,14 +77,14 @@ class RedisSessionRepositoryTest {
         String key = repository.key(id);
         redis.call("HSET", key, "@direct", codec.encode("direct", "from elsewhere"));
 
-        boolean applied = repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
                 encode(Map.of("mine", 42L)), Set.of("drop")));
 
         assertTrue(applied);
-        assertEquals(new TreeSet<>(List.of("c", "a", "t", "@keep", "@direct", "@mine")),
+        assertEquals(new TreeSet<>(List.of("c", "a", "t", "v", "@keep", "@direct", "@mine")),
                 new TreeSet<>(redis.list("HKEYS", key)));
         assertEquals(Map.of("keep", "k", "direct", "from elsewhere", "mine", 42L),
-                decode(repository.loadAndTouch(id, ACCESSED).attributes()));
+                decode(repository.loadAndTouch(id, -1, ACCESSED).attributes()));
     }
 
     @Test
@@ -93,7 +93,7 @@ class RedisSessionRepositoryTest {
         repository.write(full(null, id, Map.of("a", "1")));
         redis.call("DEL", repository.key(id));
 
-        boolean applied = repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
                 encode(Map.of("b", "2")), Set.of()));
 
         assertFalse(applied);
@@ -106,13 +106,13 @@ class RedisSessionRepositoryTest {
         String newId = ids.next();
         repository.write(full(null, oldId, Map.of("a", "1")));
 
-        assertTrue(repository.write(full(oldId, newId, Map.of("a", "1", "b", "2"))));
+        assertTrue(repository.write(full(oldId, newId, Map.of("a", "1", "b", "2"))) > 0);
 
         assertEquals(0, redis.number("EXISTS", repository.key(oldId)));
         assertEquals(1, redis.number("EXISTS", repository.key(newId)));
         long ttl = redis.number("TTL", repository.key(newId));
         assertTrue(ttl > TIMEOUT - 10 && ttl <= TIMEOUT, "TTL " + ttl);
-        assertEquals(Map.of("a", "1", "b", "2"), decode(repository.loadAndTouch(newId, ACCESSED).attributes()));
+        assertEquals(Map.of("a", "1", "b", "2"), decode(repository.loadAndTouch(newId, -1, ACCESSED).attributes()));
     }
 
     @Test
@@ -122,7 +122,7 @@ class RedisSessionRepositoryTest {
         repository.write(full(null, oldId, Map.of("a", "1")));
         redis.call("DEL", repository.key(oldId)); // invalidated on another node meanwhile
 
-        assertFalse(repository.write(full(oldId, newId, Map.of("a", "1"))));
+        assertEquals(0L, repository.write(full(oldId, newId, Map.of("a", "1"))));
 
         assertEquals(0, redis.number("EXISTS", repository.key(newId)));
     }
@@ -131,14 +131,14 @@ class RedisSessionRepositoryTest {
     void write_deleteOnly_keyGone() throws Exception {
         String id = ids.next();
         repository.write(full(null, id, Map.of("a", "1")));
-        assertTrue(repository.write(SessionWrite.deleteOnly(id)));
+        assertEquals(0L, repository.write(SessionWrite.deleteOnly(id)), "a delete leaves no version");
         assertEquals(0, redis.number("EXISTS", repository.key(id)));
     }
 
     @Test
     void loadAndTouch_unknownId_nullAndNoKeyCreated() throws Exception {
         String id = ids.next();
-        assertNull(repository.loadAndTouch(id, ACCESSED));
+        assertNull(repository.loadAndTouch(id, -1, ACCESSED));
         assertEquals(0, redis.number("EXISTS", repository.key(id)));
     }
 
@@ -147,32 +147,32 @@ class RedisSessionRepositoryTest {
         String id = ids.next();
         String movedId = ids.next();
         redis.call("SCRIPT", "FLUSH");
-        assertTrue(repository.write(full(null, id, Map.of("a", "1"))));
+        assertTrue(repository.write(full(null, id, Map.of("a", "1"))) > 0);
         redis.call("SCRIPT", "FLUSH");
-        assertNotNull(repository.loadAndTouch(id, ACCESSED));
+        assertNotNull(repository.loadAndTouch(id, -1, ACCESSED));
         redis.call("SCRIPT", "FLUSH");
         assertTrue(repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
-                encode(Map.of("b", "2")), Set.of())));
+                encode(Map.of("b", "2")), Set.of())) > 0);
         redis.call("SCRIPT", "FLUSH");
-        assertTrue(repository.write(full(id, movedId, Map.of("a", "1", "b", "2", "c", "3"))));
+        assertTrue(repository.write(full(id, movedId, Map.of("a", "1", "b", "2", "c", "3"))) > 0);
 
         assertEquals(0, redis.number("EXISTS", repository.key(id)));
         assertEquals(Map.of("a", "1", "b", "2", "c", "3"),
-                decode(repository.loadAndTouch(movedId, ACCESSED).attributes()));
+                decode(repository.loadAndTouch(movedId, -1, ACCESSED).attributes()));
     }
 
     @Test
     void loadAndTouch_hashWithoutMetadata_unreadable() throws Exception {
         String id = ids.next();
         redis.call("HSET", repository.key(id), "@email", codec.encode("email", "a@b.c"));
-        assertThrows(UnreadableSessionException.class, () -> repository.loadAndTouch(id, ACCESSED));
+        assertThrows(UnreadableSessionException.class, () -> repository.loadAndTouch(id, -1, ACCESSED));
     }
 
     @Test
     void loadAndTouch_nonNumericMetadata_unreadable() throws Exception {
         String id = ids.next();
         redis.call("HSET", repository.key(id), "c", "yesterday", "a", "1", "t", "60");
-        assertThrows(UnreadableSessionException.class, () -> repository.loadAndTouch(id, ACCESSED));
+        assertThrows(UnreadableSessionException.class, () -> repository.loadAndTouch(id, -1, ACCESSED));
     }
 
     @Test

@@ -45,7 +45,7 @@ class SessionRequestTest {
 
     SessionRequestTest() {
         when(request.getContextPath()).thenReturn("");
-        when(repository.write(any())).thenReturn(true);
+        when(repository.write(any())).thenReturn(1L);
     }
 
     @Test
@@ -69,7 +69,7 @@ class SessionRequestTest {
         }
         assertTrue(wrapped.isRequestedSessionIdValid());
         assertEquals("1", first.getAttribute("a"));
-        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong());
+        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong(), anyLong());
     }
 
     @Test
@@ -81,7 +81,7 @@ class SessionRequestTest {
         HttpSession created = wrapped.getSession(true);
         assertTrue(created.isNew());
         assertNotEquals(ID, created.getId());
-        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong());
+        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong(), anyLong());
     }
 
     @Test
@@ -104,8 +104,8 @@ class SessionRequestTest {
     @Test
     void getSession_unreadableSession_deletedOnceAndNewSessionReturned() {
         withCookie(ID);
-        when(repository.loadAndTouch(eq(ID), anyLong())).thenReturn(new SessionRecord(ID, 1, 2, 1800,
-                Map.of("broken", "Xnot a tag".getBytes(StandardCharsets.UTF_8))));
+        when(repository.loadAndTouch(eq(ID), anyLong(), anyLong())).thenReturn(new SessionRecord(ID, 1, 2, 1800,
+                Map.of("broken", "Xnot a tag".getBytes(StandardCharsets.UTF_8)), 1));
         SessionRequest wrapped = new SessionRequest(request, response, support);
         HttpSession session = wrapped.getSession(true);
         assertNotEquals(ID, session.getId());
@@ -113,7 +113,7 @@ class SessionRequestTest {
         assertSame(session, wrapped.getSession(true));
         assertNull(session.getAttribute("broken"));
         verify(repository, times(1)).write(SessionWrite.deleteOnly(ID));
-        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong());
+        verify(repository, times(1)).loadAndTouch(eq(ID), anyLong(), anyLong());
     }
 
     @Test
@@ -129,9 +129,10 @@ class SessionRequestTest {
     }
 
     @Test
-    void commit_changedAttributeSameId_partialWriteAndNoCookie() {
+    void commit_changedAttributeSameId_partialWriteAndOnlyTheNewVersionCookie() {
         withCookie(ID);
         storedSession(Map.of("a", "1"));
+        when(repository.write(any())).thenReturn(2L);
         SessionRequest wrapped = new SessionRequest(request, response, support);
         wrapped.getSession().setAttribute("b", "2");
         wrapped.commit();
@@ -140,6 +141,32 @@ class SessionRequestTest {
         assertEquals(ID, write.id());
         assertEquals(Set.of("b"), write.set().keySet());
         assertFalse(write.full());
+        verify(response, times(1)).addHeader(eq("Set-Cookie"), anyString());
+        verify(response).addHeader("Set-Cookie", "SESSION_V=2; Path=/; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
+    void commit_readOfANewerVersionThanTheClientKnew_versionCookieWithoutWrite() {
+        when(request.getCookies()).thenReturn(new Cookie[] {
+            new Cookie(SessionCookie.NAME, ID), new Cookie(SessionCookie.VERSION_NAME, "0")});
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        assertEquals("1", wrapped.getSession(false).getAttribute("a"));
+        wrapped.commit();
+        wrapped.commit();
+        verify(repository, never()).write(any());
+        verify(repository).loadAndTouch(eq(ID), eq(0L), anyLong());
+        verify(response, times(1)).addHeader("Set-Cookie", "SESSION_V=1; Path=/; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
+    void commit_readOfTheVersionTheClientKnows_noCookie() {
+        when(request.getCookies()).thenReturn(new Cookie[] {
+            new Cookie(SessionCookie.NAME, ID), new Cookie(SessionCookie.VERSION_NAME, "1")});
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        wrapped.getSession(false);
+        wrapped.commit();
         verify(response, never()).addHeader(eq("Set-Cookie"), anyString());
     }
 
@@ -203,7 +230,7 @@ class SessionRequestTest {
     void commit_partialWriteFindsSessionGone_cookieCleared() {
         withCookie(ID);
         storedSession(Map.of("a", "1"));
-        when(repository.write(any())).thenReturn(false);
+        when(repository.write(any())).thenReturn(0L);
         SessionRequest wrapped = new SessionRequest(request, response, support);
         wrapped.getSession().setAttribute("b", "2");
         wrapped.commit();
@@ -217,7 +244,7 @@ class SessionRequestTest {
     private void storedSession(Map<String, String> attributes) {
         Map<String, byte[]> encoded = new HashMap<>();
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
-        when(repository.loadAndTouch(eq(ID), anyLong())).thenReturn(new SessionRecord(ID, 1, 2, 1800, encoded));
+        when(repository.loadAndTouch(eq(ID), anyLong(), anyLong())).thenReturn(new SessionRecord(ID, 1, 2, 1800, encoded, 1));
     }
 
     private SessionWrite writtenOnce() {
