@@ -38,13 +38,24 @@ public final class SessionCookie {
         if (cookies != null) {
             for (Cookie cookie : cookies) {
                 String value = cookie.getValue();
-                if (VERSION_NAME.equals(cookie.getName()) && value != null && !value.isEmpty()
-                        && value.length() <= MAX_VERSION_DIGITS && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (VERSION_NAME.equals(cookie.getName()) && isVersion(value)) {
                     return Long.parseLong(value);
                 }
             }
         }
         return -1;
+    }
+
+    private static boolean isVersion(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_VERSION_DIGITS) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void write(HttpServletRequest request, HttpServletResponse response, String id) {

@@ -2,7 +2,6 @@ package io.sessionstore.session;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /**
  * Session ids: 128 bits from {@link SecureRandom}, base64url without padding (22 characters).
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
 public final class SessionIds {
 
     private static final int ID_BYTES = 16;
-    private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{22}");
+    private static final int ID_LENGTH = 22;
 
     private final SecureRandom random = new SecureRandom();
     private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
@@ -24,6 +23,15 @@ public final class SessionIds {
     }
 
     public static boolean isWellFormed(String id) {
-        return id != null && WELL_FORMED.matcher(id).matches();
+        if (id == null || id.length() != ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < ID_LENGTH; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

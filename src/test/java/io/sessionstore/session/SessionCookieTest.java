@@ -60,6 +60,29 @@ class SessionCookieTest {
         cookie.clear(request("/shop", true), response);
         verify(response).addHeader("Set-Cookie", "SESSION=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
                 + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+        verify(response).addHeader("Set-Cookie", "SESSION_V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+                + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+    }
+
+    @Test
+    void readVersion_digits_theNumber() {
+        assertEquals(42, cookie.readVersion(request(new Cookie[] {new Cookie("SESSION_V", "42")})));
+        assertEquals(0, cookie.readVersion(request(new Cookie[] {new Cookie("SESSION_V", "0")})));
+    }
+
+    @Test
+    void readVersion_missingOrNotANumber_minusOne() {
+        assertEquals(-1, cookie.readVersion(request(null)));
+        for (String value : new String[] {"", "-1", "1e3", " 7", "x", "1234567890123456789"}) {
+            assertEquals(-1, cookie.readVersion(request(new Cookie[] {new Cookie("SESSION_V", value)})), value);
+        }
+    }
+
+    @Test
+    void writeVersion_sameAttributesAsTheSessionCookie() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        cookie.writeVersion(request("", false), response, 7);
+        verify(response).addHeader("Set-Cookie", "SESSION_V=7; Path=/; HttpOnly; SameSite=Lax");
     }
 
     private static HttpServletRequest request(Cookie[] cookies) {
