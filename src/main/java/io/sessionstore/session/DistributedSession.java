@@ -184,15 +184,11 @@ final class DistributedSession implements HttpSession {
         return !invalid;
     }
 
-    synchronized boolean isStored() {
-        return storedId != null;
-    }
-
     synchronized void changeId(String newId) {
         id = newId;
     }
 
-    /** The session id the client has to be told of, or null when its cookie already holds it. */
+    /** Whether the client has to be told of this session's id: its cookie holds another one, or none. */
     synchronized boolean idDiffersFrom(String clientId) {
         return !id.equals(clientId);
     }
