@@ -9,12 +9,9 @@ import java.util.Map;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
-import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.listener.StatusListener;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * Sessions in Redis, one hash per session, with an optional {@link NearCache} on each node.
@@ -104,6 +101,7 @@ public final class RedisSessionRepository implements SessionRepository {
     private final String keyPrefix;
     private final String channel;
     private final NearCache cache;
+    private final SessionEvents events;
     private final int expiryMarginSeconds;
 
     /** Without a near cache: every request that asks for its session loads it. */
@@ -124,8 +122,9 @@ public final class RedisSessionRepository implements SessionRepository {
         // Near cache hits do not renew the expiry: the TTL gets the cache's maximum age on top, so a session in use
         // never expires early, and an idle one expires at most that much late.
         this.expiryMarginSeconds = cache == null ? 0 : (int) Math.ceil(cache.maxAgeMillis() / 1000.0);
-        if (cache != null) {
-            subscribe(cache);
+        this.events = cache == null ? null : new SessionEvents(redisson, channel, cache);
+        if (events != null) {
+            events.ensureSubscribed();
         }
     }
 
@@ -136,6 +135,7 @@ public final class RedisSessionRepository implements SessionRepository {
     @Override
     public SessionRecord loadAndTouch(String id, long knownVersion, long now) {
         if (cache != null) {
+            events.ensureSubscribed();
             SessionRecord cached = cache.get(id, knownVersion, now);
             if (cached != null) {
                 return cached;
@@ -230,29 +230,6 @@ public final class RedisSessionRepository implements SessionRepository {
             cache.announced(id, 0, System.currentTimeMillis());
         }
         return deleted != null && deleted > 0;
-    }
-
-    private void subscribe(NearCache cache) {
-        RTopic topic = redisson.getTopic(channel, StringCodec.INSTANCE);
-        topic.addListener(new StatusListener() {
-            @Override
-            public void onSubscribe(String name) {
-                cache.subscribed();
-            }
-
-            @Override
-            public void onUnsubscribe(String name) {
-                cache.unsubscribed();
-            }
-        });
-        // Added second: the status listener must be in place when the subscription is confirmed.
-        topic.addListener(String.class, (ignored, message) -> {
-            int space = message.indexOf(' ');
-            if (space > 0) {
-                cache.announced(message.substring(0, space), Long.parseLong(message.substring(space + 1)),
-                        System.currentTimeMillis());
-            }
-        });
     }
 
     private int expirySeconds(int maxInactiveSeconds) {
