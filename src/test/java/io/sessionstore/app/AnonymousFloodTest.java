@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sessionstore.testing.PrivateRedis;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,9 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Anonymous traffic in bulk: login forms and refused logins from clients that never log in. Each is answered as
@@ -47,35 +44,12 @@ class AnonymousFloodTest {
             "x".repeat(300) + "@example.com", "j\u00fcrgen@example.com", "user@-example.com", "user@example..com",
             "a@b@example.com", "user@example.com\u0000");
 
-    private static PrivateRedis redis;
-    private static TestApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = PrivateRedis.start();
-        app = TestApp.start(Map.of("REDIS_URL", redis.url()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (app != null) {
-                try (RespClient client = redis.client()) {
-                    client.deleteKeys(app.keyPrefix());
-                }
-                app.close();
-            }
-        } finally {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onPrivateRedis(Map.of());
 
     @Test
     void formsAndRefusedLogins_20000Anonymous_expectedStatusesAndNoKey() throws Exception {
-        long keysBefore;
-        try (RespClient client = redis.client()) {
-            keysBefore = client.number("DBSIZE");
-        }
+        long keysBefore = fixture.redis().number("DBSIZE");
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -127,10 +101,8 @@ class AnonymousFloodTest {
         assertEquals(List.of(), List.copyOf(failures), failureCount.get() + " of " + total + " answers were wrong");
         long answered = statuses.values().stream().mapToLong(LongAdder::sum).sum();
         assertEquals(total, answered, "every request was answered");
-        try (RespClient client = redis.client()) {
-            assertEquals(keysBefore, client.number("DBSIZE"), "anonymous traffic created no key");
-            assertEquals(List.of(), client.keys(app.keyPrefix()), "no key under the app's prefix");
-        }
+        assertEquals(keysBefore, fixture.redis().number("DBSIZE"), "anonymous traffic created no key");
+        assertEquals(List.of(), fixture.redis().keys(fixture.keyPrefix()), "no key under the app's prefix");
     }
 
     /** A request with the status it must get and what else its answer must (not) carry. */
@@ -138,7 +110,7 @@ class AnonymousFloodTest {
     }
 
     private static Attempt formGet(int n, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url("/login")))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fixture.url("/login")))
                 .timeout(Duration.ofSeconds(20)).GET();
         return switch (n % 3) {
             case 0 -> new Attempt("GET /login, no cookie", request.build(), 200, true);
@@ -170,7 +142,7 @@ class AnonymousFloodTest {
     }
 
     private static HttpRequest post(String cookie, Map<String, String> form) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url("/login")))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fixture.url("/login")))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(WebClient.formBody(form)));
@@ -214,7 +186,7 @@ class AnonymousFloodTest {
     }
 
     private static String csrfToken(HttpClient http) throws Exception {
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(app.url("/login"))).GET().build(),
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(fixture.url("/login"))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, form.statusCode());
         String setCookie = form.headers().firstValue("Set-Cookie").orElse(null);

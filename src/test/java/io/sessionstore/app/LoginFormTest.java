@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Pages;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
-import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -23,36 +21,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /login: validation, escaping, CSRF, size limits, and what does not log in. */
 class LoginFormTest {
 
-    private static TestApp app;
-    private static RespClient redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = TestApp.start(Map.of());
-        redis = new RespClient(TestRedis.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.deleteKeys(app.keyPrefix());
-        redis.close();
-        app.close();
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onTestRedis(Map.of());
 
     @Test
     void postLogin_invalidEmail_400FormWithAlertAndEscapedValue() throws Exception {
-        List<String> sessionsBefore = redis.keys(app.keyPrefix() + "session:");
+        List<String> sessionsBefore = fixture.redis().keys(fixture.keyPrefix() + "session:");
         WebClient browser = new WebClient();
         String typed = "o'brien+<b>x</b>@example.com";
 
-        HttpResponse<String> page = browser.login(app, typed);
+        HttpResponse<String> page = browser.login(fixture.app(), typed);
 
         assertEquals(400, page.statusCode());
         assertEquals("The part before the @ is not valid.", Pages.alert(page));
@@ -62,13 +46,13 @@ class LoginFormTest {
         assertTrue(page.body().contains("name=\"csrf\" value=\"" + browser.cookie("CSRF") + "\""), page.body());
         assertEquals("no-store", Pages.header(page, "Cache-Control"));
         assertNull(browser.cookie("SESSION"));
-        assertEquals(Set.copyOf(sessionsBefore), Set.copyOf(redis.keys(app.keyPrefix() + "session:")));
+        assertEquals(Set.copyOf(sessionsBefore), Set.copyOf(fixture.redis().keys(fixture.keyPrefix() + "session:")));
     }
 
     @Test
     void postLogin_markupInQuotedAttribute_neverBreaksOutOfTheInput() throws Exception {
         WebClient browser = new WebClient();
-        HttpResponse<String> page = browser.login(app, "\"><script>alert(1)</script>");
+        HttpResponse<String> page = browser.login(fixture.app(), "\"><script>alert(1)</script>");
 
         assertEquals(400, page.statusCode());
         assertFalse(page.body().contains("<script>"), page.body());
@@ -77,7 +61,7 @@ class LoginFormTest {
 
     @Test
     void postLogin_emptyEmail_400AskingForIt() throws Exception {
-        HttpResponse<String> page = new WebClient().login(app, "   ");
+        HttpResponse<String> page = new WebClient().login(fixture.app(), "   ");
         assertEquals(400, page.statusCode());
         assertEquals("Enter your email address.", Pages.alert(page));
     }
@@ -85,9 +69,9 @@ class LoginFormTest {
     @Test
     void postLogin_wrongCsrf_403AndNotLoggedIn() throws Exception {
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
+        browser.get(fixture.url("/login"));
 
-        HttpResponse<String> answer = browser.post(app.url("/login"),
+        HttpResponse<String> answer = browser.post(fixture.url("/login"),
                 Map.of("email", "mallory@example.com", "csrf", "A".repeat(32)));
 
         assertEquals(403, answer.statusCode());
@@ -99,8 +83,8 @@ class LoginFormTest {
     @Test
     void postLogin_missingCsrfField_403() throws Exception {
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
-        HttpResponse<String> answer = browser.post(app.url("/login"), Map.of("email", "mallory@example.com"));
+        browser.get(fixture.url("/login"));
+        HttpResponse<String> answer = browser.post(fixture.url("/login"), Map.of("email", "mallory@example.com"));
         assertEquals(403, answer.statusCode());
         assertNull(browser.cookie("SESSION"));
     }
@@ -108,7 +92,7 @@ class LoginFormTest {
     @Test
     void postLogin_fieldWithoutCsrfCookie_403() throws Exception {
         WebClient browser = new WebClient();
-        HttpResponse<String> answer = browser.post(app.url("/login"),
+        HttpResponse<String> answer = browser.post(fixture.url("/login"),
                 Map.of("email", "mallory@example.com", "csrf", "abcdefghijklmnopqrstuvwxyz012345"));
         assertEquals(403, answer.statusCode());
         assertNull(browser.cookie("SESSION"));
@@ -117,7 +101,7 @@ class LoginFormTest {
     @Test
     void postLogin_bodyOver16KiBWithLength_413() throws Exception {
         WebClient browser = new WebClient();
-        HttpResponse<String> answer = browser.post(app.url("/login"), "application/x-www-form-urlencoded",
+        HttpResponse<String> answer = browser.post(fixture.url("/login"), "application/x-www-form-urlencoded",
                 HttpRequest.BodyPublishers.ofString(oversizedLogin(browser)));
         assertEquals(413, answer.statusCode());
         Pages.assertNoStackTrace(answer);
@@ -131,7 +115,7 @@ class LoginFormTest {
         HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
         assertEquals(-1, chunked.contentLength(), "the body goes out without Content-Length");
 
-        HttpResponse<String> answer = browser.post(app.url("/login"), "application/x-www-form-urlencoded", chunked);
+        HttpResponse<String> answer = browser.post(fixture.url("/login"), "application/x-www-form-urlencoded", chunked);
 
         assertEquals(413, answer.statusCode());
         Pages.assertNoStackTrace(answer);
@@ -141,8 +125,8 @@ class LoginFormTest {
     @Test
     void postLogin_jsonBody_415() throws Exception {
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
-        HttpResponse<String> answer = browser.post(app.url("/login"), "application/json",
+        browser.get(fixture.url("/login"));
+        HttpResponse<String> answer = browser.post(fixture.url("/login"), "application/json",
                 HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.co\"}"));
         assertEquals(415, answer.statusCode());
         assertNull(browser.cookie("SESSION"));
@@ -151,9 +135,10 @@ class LoginFormTest {
     @Test
     void getLogin_credentialsInQuery_formOnlyAndNotLoggedIn() throws Exception {
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
+        browser.get(fixture.url("/login"));
 
-        HttpResponse<String> page = browser.get(app.url("/login?email=eve%40example.com&csrf=" + browser.cookie("CSRF")));
+        HttpResponse<String> page = browser.get(
+                fixture.url("/login?email=eve%40example.com&csrf=" + browser.cookie("CSRF")));
 
         assertEquals(200, page.statusCode());
         assertNull(browser.cookie("SESSION"));
@@ -163,11 +148,11 @@ class LoginFormTest {
     @Test
     void postLogin_credentialsOnlyInQuery_403AndNotLoggedIn() throws Exception {
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
+        browser.get(fixture.url("/login"));
         String query = "?email=" + URLEncoder.encode("eve@example.com", StandardCharsets.UTF_8)
                 + "&csrf=" + browser.cookie("CSRF");
 
-        HttpResponse<String> answer = browser.send(HttpRequest.newBuilder(URI.create(app.url("/login" + query)))
+        HttpResponse<String> answer = browser.send(HttpRequest.newBuilder(URI.create(fixture.url("/login" + query)))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("")).build());
 
@@ -179,41 +164,41 @@ class LoginFormTest {
     @Test
     void postLogin_alreadyLoggedIn_newSessionIdAndOldIdFindsNothing() throws Exception {
         WebClient browser = new WebClient();
-        assertEquals(303, browser.login(app, "first@example.com").statusCode());
+        assertEquals(303, browser.login(fixture.app(), "first@example.com").statusCode());
         String oldId = browser.cookie("SESSION");
         assertNotNull(oldId);
 
-        HttpResponse<String> again = browser.login(app, "second@example.com");
+        HttpResponse<String> again = browser.login(fixture.app(), "second@example.com");
 
         assertEquals(303, again.statusCode());
         String newId = browser.cookie("SESSION");
         assertNotNull(newId);
         assertNotEquals(oldId, newId);
-        assertEquals(0, redis.number("EXISTS", sessionKey(oldId)));
-        assertEquals(1, redis.number("EXISTS", sessionKey(newId)));
-        assertEquals("second@example.com", WebClient.email(browser.get(app.url("/"))));
+        assertEquals(0, fixture.redis().number("EXISTS", fixture.sessionKey(oldId)));
+        assertEquals(1, fixture.redis().number("EXISTS", fixture.sessionKey(newId)));
+        assertEquals("second@example.com", WebClient.email(browser.get(fixture.url("/"))));
         WebClient holderOfOldId = new WebClient();
-        holderOfOldId.setCookie(app.url("/"), "SESSION", oldId);
+        holderOfOldId.setCookie(fixture.url("/"), "SESSION", oldId);
         assertRedirectsToLogin(holderOfOldId);
     }
 
     @Test
     void postLogin_sessionPlantedByAttacker_victimGetsNewIdAndAttackerNothing() throws Exception {
         WebClient attacker = new WebClient();
-        attacker.login(app, "attacker@example.com");
+        attacker.login(fixture.app(), "attacker@example.com");
         String plantedId = attacker.cookie("SESSION");
         WebClient victim = new WebClient();
-        victim.plantCookie(app.url("/"), "SESSION", plantedId);
+        victim.plantCookie(fixture.url("/"), "SESSION", plantedId);
 
-        assertEquals(303, victim.login(app, "victim@example.com").statusCode());
+        assertEquals(303, victim.login(fixture.app(), "victim@example.com").statusCode());
 
         assertNotEquals(plantedId, victim.cookie("SESSION"));
-        assertEquals("victim@example.com", WebClient.email(victim.get(app.url("/"))));
+        assertEquals("victim@example.com", WebClient.email(victim.get(fixture.url("/"))));
         assertRedirectsToLogin(attacker);
     }
 
     private String oversizedLogin(WebClient browser) throws Exception {
-        browser.get(app.url("/login"));
+        browser.get(fixture.url("/login"));
         Map<String, String> form = new LinkedHashMap<>();
         form.put("csrf", browser.cookie("CSRF"));
         form.put("email", "big@example.com");
@@ -222,12 +207,8 @@ class LoginFormTest {
     }
 
     private static void assertRedirectsToLogin(WebClient browser) throws Exception {
-        HttpResponse<String> welcome = browser.get(app.url("/"));
+        HttpResponse<String> welcome = browser.get(fixture.url("/"));
         assertEquals(303, welcome.statusCode());
         assertEquals("/login", Pages.header(welcome, "Location"));
-    }
-
-    private static String sessionKey(String id) {
-        return app.keyPrefix() + "session:{" + id + "}";
     }
 }

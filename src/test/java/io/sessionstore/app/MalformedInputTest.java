@@ -4,42 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Pages;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
-import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hostile or broken requests: never a stack trace, never a key of the client's choosing. */
 class MalformedInputTest {
 
-    private static TestApp app;
-    private static RespClient redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = TestApp.start(Map.of());
-        redis = new RespClient(TestRedis.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.deleteKeys(app.keyPrefix());
-        redis.close();
-        app.close();
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onTestRedis(Map.of());
 
     @Test
     void anyRequest_8KiBCookieHeader_400WithoutTrace() throws Exception {
-        HttpResponse<String> answer = new WebClient().getWithHeaders(app.url("/"),
+        HttpResponse<String> answer = new WebClient().getWithHeaders(fixture.url("/"),
                 "Cookie", "junk=" + "x".repeat(8 * 1024));
 
         assertEquals(400, answer.statusCode());
@@ -49,7 +33,7 @@ class MalformedInputTest {
     @Test
     void getWelcome_8KiBSessionCookie_400WithoutTraceAndNoKey() throws Exception {
         Set<String> before = keys();
-        HttpResponse<String> answer = new WebClient().getWithHeaders(app.url("/"),
+        HttpResponse<String> answer = new WebClient().getWithHeaders(fixture.url("/"),
                 "Cookie", "SESSION=" + "A".repeat(8 * 1024));
 
         assertEquals(400, answer.statusCode());
@@ -66,8 +50,8 @@ class MalformedInputTest {
         Set<String> before = keys();
         WebClient browser = new WebClient();
 
-        HttpResponse<String> welcome = browser.getWithHeaders(app.url("/"), "Cookie", cookie);
-        HttpResponse<String> login = browser.getWithHeaders(app.url("/login"), "Cookie", cookie);
+        HttpResponse<String> welcome = browser.getWithHeaders(fixture.url("/"), "Cookie", cookie);
+        HttpResponse<String> login = browser.getWithHeaders(fixture.url("/login"), "Cookie", cookie);
 
         assertEquals(303, welcome.statusCode(), welcome.body());
         assertEquals("/login", Pages.header(welcome, "Location"));
@@ -80,7 +64,7 @@ class MalformedInputTest {
     @Test
     void getWelcome_8KiBCookieJustUnderTheHeaderLimit_noTrace() throws Exception {
         Set<String> before = keys();
-        HttpResponse<String> answer = new WebClient().getWithHeaders(app.url("/"),
+        HttpResponse<String> answer = new WebClient().getWithHeaders(fixture.url("/"),
                 "Cookie", "SESSION=" + "A".repeat(7 * 1024));
 
         assertEquals(303, answer.statusCode());
@@ -92,31 +76,31 @@ class MalformedInputTest {
     void getWelcome_unknownWellFormedSessionId_treatedAsNoSessionAndNoKey() throws Exception {
         String id = "AAAAAAAAAAAAAAAAAAAAAA";
         WebClient browser = new WebClient();
-        browser.setCookie(app.url("/"), "SESSION", id);
+        browser.setCookie(fixture.url("/"), "SESSION", id);
 
-        HttpResponse<String> answer = browser.get(app.url("/"));
+        HttpResponse<String> answer = browser.get(fixture.url("/"));
 
         assertEquals(303, answer.statusCode());
         assertEquals("/login", Pages.header(answer, "Location"));
-        assertEquals(0, redis.number("EXISTS", app.keyPrefix() + "session:{" + id + "}"));
+        assertEquals(0, fixture.redis().number("EXISTS", fixture.sessionKey(id)));
     }
 
     @Test
     void postLogin_malformedSessionCookie_logsInWithFreshId() throws Exception {
         WebClient browser = new WebClient();
-        browser.plantCookie(app.url("/"), "SESSION", "../../x");
+        browser.plantCookie(fixture.url("/"), "SESSION", "../../x");
 
-        HttpResponse<String> answer = browser.login(app, "fresh@example.com");
+        HttpResponse<String> answer = browser.login(fixture.app(), "fresh@example.com");
 
         assertEquals(303, answer.statusCode());
         assertNotEquals("../../x", browser.cookie("SESSION"));
-        assertEquals("fresh@example.com", WebClient.email(browser.get(app.url("/"))));
+        assertEquals("fresh@example.com", WebClient.email(browser.get(fixture.url("/"))));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/nope", "/WEB-INF/web.xml", "/WEB-INF/jsp/welcome.jsp", "/login/extra", "/health/x"})
     void get_unknownPath_404ErrorPageWithoutTrace(String path) throws Exception {
-        HttpResponse<String> answer = new WebClient().get(app.url(path));
+        HttpResponse<String> answer = new WebClient().get(fixture.url(path));
 
         assertEquals(404, answer.statusCode());
         assertTrue(answer.body().contains("Page not found"), answer.body());
@@ -125,7 +109,7 @@ class MalformedInputTest {
 
     @Test
     void getLogout_405ErrorPageWithoutTrace() throws Exception {
-        HttpResponse<String> answer = new WebClient().get(app.url("/logout"));
+        HttpResponse<String> answer = new WebClient().get(fixture.url("/logout"));
 
         assertEquals(405, answer.statusCode());
         assertTrue(answer.body().contains("That request could not be handled"), answer.body());
@@ -133,6 +117,6 @@ class MalformedInputTest {
     }
 
     private static Set<String> keys() throws Exception {
-        return Set.copyOf(redis.keys(app.keyPrefix()));
+        return Set.copyOf(fixture.redis().keys(fixture.keyPrefix()));
     }
 }

@@ -2,17 +2,14 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Poll;
-import io.sessionstore.testing.PrivateRedis;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node that loses its subscription to the session events may miss a change: when it is subscribed again it
@@ -20,38 +17,23 @@ import org.junit.jupiter.api.Test;
  */
 class NearCacheReconnectTest {
 
-    private static PrivateRedis redis;
-    private static RespClient client;
-    private static TestApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = PrivateRedis.start();
-        client = redis.client();
-        app = TestApp.start(Map.of("REDIS_URL", redis.url()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        client.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onPrivateRedis(Map.of());
 
     @Test
     void subscriptionLost_changeMissedMeanwhile_nextPageShowsTheChange() throws Exception {
         WebClient browser = new WebClient();
-        browser.login(app, "before@example.com");
-        assertEquals("before@example.com", WebClient.email(browser.get(app.url("/"))));
-        String key = app.keyPrefix() + "session:{" + browser.cookie("SESSION") + "}";
-        String channel = app.keyPrefix() + "session-events";
+        browser.login(fixture.app(), "before@example.com");
+        assertEquals("before@example.com", WebClient.email(browser.get(fixture.url("/"))));
+        String key = fixture.sessionKey(browser.cookie("SESSION"));
+        String channel = fixture.keyPrefix() + "session-events";
 
         // The subscription drops, and a change lands without its message reaching this node.
-        client.call("CLIENT", "KILL", "TYPE", "pubsub");
-        client.call("HSET", key, "@email", "Safter@example.com");
+        fixture.redis().call("CLIENT", "KILL", "TYPE", "pubsub");
+        fixture.redis().call("HSET", key, "@email", "Safter@example.com");
         Poll.until(Duration.ofSeconds(10), "the node subscribes again",
-                () -> ((Long) ((List<?>) client.call("PUBSUB", "NUMSUB", channel)).get(1)) == 1L);
+                () -> ((Long) ((List<?>) fixture.redis().call("PUBSUB", "NUMSUB", channel)).get(1)) == 1L);
 
-        assertEquals("after@example.com", WebClient.email(browser.get(app.url("/"))));
+        assertEquals("after@example.com", WebClient.email(browser.get(fixture.url("/"))));
     }
 }

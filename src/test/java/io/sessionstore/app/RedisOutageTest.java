@@ -3,46 +3,30 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.Poll;
-import io.sessionstore.testing.PrivateRedis;
-import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis goes away while a user is logged in, and comes back: 503 quickly, then recovery without a restart. */
 class RedisOutageTest {
 
-    private static PrivateRedis redis;
-    private static TestApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = PrivateRedis.start();
-        app = TestApp.start(Map.of("REDIS_URL", redis.url()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        redis.close();
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onPrivateRedis(Map.of());
 
     @Test
     void getWelcome_redisStoppedThenRestarted_503WithoutTraceThenSameSessionCountsOn() throws Exception {
         WebClient browser = new WebClient();
-        browser.login(app, "outage@example.com");
-        assertEquals(1, WebClient.visits(browser.get(app.url("/"))));
-        assertEquals(2, WebClient.visits(browser.get(app.url("/"))));
+        browser.login(fixture.app(), "outage@example.com");
+        assertEquals(1, WebClient.visits(browser.get(fixture.url("/"))));
+        assertEquals(2, WebClient.visits(browser.get(fixture.url("/"))));
 
-        redis.stop();
+        fixture.privateRedis().stop();
         try {
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> answer = timedGet(browser, "/");
@@ -55,16 +39,16 @@ class RedisOutageTest {
             }
             assertEquals(503, timedGet(browser, "/health").statusCode());
             assertEquals(200, timedGet(new WebClient(), "/login").statusCode(), "the login form needs no Redis");
-            HttpResponse<String> login = new WebClient().login(app, "newcomer@example.com");
+            HttpResponse<String> login = new WebClient().login(fixture.app(), "newcomer@example.com");
             assertEquals(503, login.statusCode(), "a login that cannot be stored is not acknowledged");
             Pages.assertNoStackTrace(login);
         } finally {
-            redis.restart();
+            fixture.privateRedis().restart();
         }
 
         Poll.until(Duration.ofSeconds(20), "/health answers UP after the restart",
-                () -> new WebClient().get(app.url("/health")).statusCode() == 200);
-        HttpResponse<String> page = browser.get(app.url("/"));
+                () -> new WebClient().get(fixture.url("/health")).statusCode() == 200);
+        HttpResponse<String> page = browser.get(fixture.url("/"));
         assertEquals(200, page.statusCode());
         assertEquals("outage@example.com", WebClient.email(page));
         assertEquals(3, WebClient.visits(page));
@@ -73,10 +57,10 @@ class RedisOutageTest {
     @Test
     void getWelcome_redisHangs_503WithinBoundThenCountsOnWhenItAnswers() throws Exception {
         WebClient browser = new WebClient();
-        browser.login(app, "hung@example.com");
-        assertEquals(1, WebClient.visits(browser.get(app.url("/"))));
+        browser.login(fixture.app(), "hung@example.com");
+        assertEquals(1, WebClient.visits(browser.get(fixture.url("/"))));
 
-        redis.freeze();
+        fixture.privateRedis().freeze();
         try {
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> answer = timedGet(browser, "/");
@@ -88,12 +72,12 @@ class RedisOutageTest {
             assertEquals(503, health.statusCode());
             assertEquals("{\"status\":\"DOWN\"}", health.body());
         } finally {
-            redis.thaw();
+            fixture.privateRedis().thaw();
         }
 
         Poll.until(Duration.ofSeconds(20), "/health answers UP once Redis answers again",
-                () -> new WebClient().get(app.url("/health")).statusCode() == 200);
-        HttpResponse<String> page = browser.get(app.url("/"));
+                () -> new WebClient().get(fixture.url("/health")).statusCode() == 200);
+        HttpResponse<String> page = browser.get(fixture.url("/"));
         assertEquals(200, page.statusCode());
         assertEquals("hung@example.com", WebClient.email(page));
         // With the session in the near cache, the two 503 pages sent their increment, which a hung Redis runs
@@ -104,7 +88,7 @@ class RedisOutageTest {
 
     private static HttpResponse<String> timedGet(WebClient browser, String path) throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> answer = browser.get(app.url(path));
+        HttpResponse<String> answer = browser.get(fixture.url(path));
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis < 3000, "GET " + path + " took " + millis + " ms with Redis down");
         return answer;

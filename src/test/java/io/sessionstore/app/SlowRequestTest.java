@@ -3,10 +3,8 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Pages;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
-import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,11 +25,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that send slowly, too much, or too many fields: they are cut off or refused in bounded time, without a
@@ -44,25 +42,16 @@ class SlowRequestTest {
     private static final long CONNECTION_TIMEOUT_MILLIS = 5000;
     private static final long QUICK_MILLIS = 1000;
 
-    private static TestApp app;
-    private static RespClient redis;
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onTestRedis(Map.of());
     private ExecutorService threads;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.start(Map.of());
-        redis = new RespClient(TestRedis.url());
         // Compile the JSPs now, so the first timed answer does not include their compilation.
         WebClient warmUp = new WebClient();
-        assertEquals(200, warmUp.get(app.url("/login")).statusCode());
-        assertEquals(404, warmUp.get(app.url("/not-here")).statusCode());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.deleteKeys(app.keyPrefix());
-        redis.close();
-        app.close();
+        assertEquals(200, warmUp.get(fixture.url("/login")).statusCode());
+        assertEquals(404, warmUp.get(fixture.url("/not-here")).statusCode());
     }
 
     @BeforeEach
@@ -118,17 +107,17 @@ class SlowRequestTest {
             form.put("field" + i, "value" + i);
         }
         WebClient browser = new WebClient();
-        browser.get(app.url("/login"));
+        browser.get(fixture.url("/login"));
         form.put("csrf", browser.cookie("CSRF"));
         form.put("email", "many-fields@example.com");
 
-        HttpResponse<String> answer = browser.post(app.url("/login"), form);
+        HttpResponse<String> answer = browser.post(fixture.url("/login"), form);
 
         assertEquals(400, answer.statusCode(), answer.body());
         assertEquals("The form has too many fields.", Pages.alert(answer));
         Pages.assertNoStackTrace(answer);
         assertEquals(null, browser.cookie("SESSION"), "no session for a refused login");
-        assertEquals(List.of(), redis.keys(app.keyPrefix()), "no key for a refused login");
+        assertEquals(List.of(), fixture.redis().keys(fixture.keyPrefix()), "no key for a refused login");
     }
 
     @Test
@@ -158,14 +147,14 @@ class SlowRequestTest {
     }
 
     private static Socket connect() throws IOException {
-        URI uri = URI.create(app.url("/"));
+        URI uri = URI.create(fixture.url("/"));
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
         socket.setSoTimeout(20_000);
         return socket;
     }
 
     private static String postHeaders(long contentLength) {
-        URI uri = URI.create(app.url("/"));
+        URI uri = URI.create(fixture.url("/"));
         return "POST /login HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\n"
@@ -238,7 +227,7 @@ class SlowRequestTest {
         while (!slow.isDone() && System.nanoTime() < deadline) {
             for (String path : List.of("/login", "/health")) {
                 long started = System.nanoTime();
-                HttpResponse<String> answer = other.get(app.url(path));
+                HttpResponse<String> answer = other.get(fixture.url(path));
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 assertEquals(200, answer.statusCode(), path);
                 assertTrue(millis < QUICK_MILLIS, "GET " + path + " took " + millis + " ms beside a slow client");

@@ -2,10 +2,8 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.Pages;
-import io.sessionstore.testing.RespClient;
-import io.sessionstore.testing.TestApp;
-import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -21,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,31 +29,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UnreadableSessionTest {
 
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static TestApp app;
-    private static RespClient redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = TestApp.start(Map.of());
-        redis = new RespClient(TestRedis.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.deleteKeys(app.keyPrefix());
-        redis.close();
-        app.close();
-    }
+    @RegisterExtension
+    static final AppWithRedis fixture = AppWithRedis.onTestRedis(Map.of());
 
     @Test
     void getWelcome_handWrittenWellFormedHash_loggedIn() throws Exception {
         String id = writeSession("c", now(), "a", now(), "t", "1800", "@email", "Shand@example.com");
 
-        HttpResponse<String> page = browserWith(id).get(app.url("/"));
+        HttpResponse<String> page = browserWith(id).get(fixture.url("/"));
 
         assertEquals(200, page.statusCode());
         assertEquals("hand@example.com", WebClient.email(page));
-        assertEquals(1, redis.number("EXISTS", key(id)));
+        assertEquals(1, fixture.redis().number("EXISTS", fixture.sessionKey(id)));
     }
 
     static Stream<Arguments> brokenSessions() throws Exception {
@@ -84,12 +68,13 @@ class UnreadableSessionTest {
     void getWelcome_unreadableSessionHash_303ToLoginAndKeyDeleted(String what, List<Object> fields) throws Exception {
         String id = writeSession(fields.toArray());
 
-        HttpResponse<String> answer = browserWith(id).get(app.url("/"));
+        HttpResponse<String> answer = browserWith(id).get(fixture.url("/"));
 
         assertEquals(303, answer.statusCode(), what + ": " + answer.body());
         assertEquals("/login", Pages.header(answer, "Location"));
         Pages.assertNoStackTrace(answer);
-        assertEquals(0, redis.number("EXISTS", key(id)), what + ": the unreadable session is deleted");
+        assertEquals(0, fixture.redis().number("EXISTS", fixture.sessionKey(id)),
+                what + ": the unreadable session is deleted");
     }
 
     @Test
@@ -118,7 +103,7 @@ class UnreadableSessionTest {
         Logger logger = Logger.getLogger("io.sessionstore.session.SessionRequest");
         logger.addHandler(capture);
         try {
-            HttpResponse<String> answer = browserWith(id).get(app.url("/"));
+            HttpResponse<String> answer = browserWith(id).get(fixture.url("/"));
             assertEquals(303, answer.statusCode());
         } finally {
             logger.removeHandler(capture);
@@ -133,33 +118,29 @@ class UnreadableSessionTest {
     void postLogin_overUnreadableSession_logsInWithNewId() throws Exception {
         String id = writeSession("c", now(), "a", now(), "t", "1800", "@email", "Jgarbage");
         WebClient browser = new WebClient();
-        browser.plantCookie(app.url("/"), "SESSION", id);
+        browser.plantCookie(fixture.url("/"), "SESSION", id);
 
-        HttpResponse<String> answer = browser.login(app, "recovered@example.com");
+        HttpResponse<String> answer = browser.login(fixture.app(), "recovered@example.com");
 
         assertEquals(303, answer.statusCode());
-        assertEquals("recovered@example.com", WebClient.email(browser.get(app.url("/"))));
-        assertEquals(0, redis.number("EXISTS", key(id)));
+        assertEquals("recovered@example.com", WebClient.email(browser.get(fixture.url("/"))));
+        assertEquals(0, fixture.redis().number("EXISTS", fixture.sessionKey(id)));
     }
 
     /** Writes a session hash under a new well-formed id; expires on its own should cleanup not run. */
     private static String writeSession(Object... fieldsAndValues) throws Exception {
         String id = String.format("unreadable%012d", IDS.incrementAndGet());
-        List<Object> command = new ArrayList<>(List.of("HSET", key(id)));
+        List<Object> command = new ArrayList<>(List.of("HSET", fixture.sessionKey(id)));
         command.addAll(List.of(fieldsAndValues));
-        redis.call(command.toArray());
-        redis.call("EXPIRE", key(id), "600");
+        fixture.redis().call(command.toArray());
+        fixture.redis().call("EXPIRE", fixture.sessionKey(id), "600");
         return id;
     }
 
     private static WebClient browserWith(String id) {
         WebClient browser = new WebClient();
-        browser.setCookie(app.url("/"), "SESSION", id);
+        browser.setCookie(fixture.url("/"), "SESSION", id);
         return browser;
-    }
-
-    private static String key(String id) {
-        return app.keyPrefix() + "session:{" + id + "}";
     }
 
     private static String now() {
