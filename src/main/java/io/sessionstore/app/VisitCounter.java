@@ -1,9 +1,10 @@
 package io.sessionstore.app;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * Visits per email within a sliding window: a hash {@code <prefix>visits:<email>} with the field {@code count},
@@ -21,12 +22,13 @@ public final class VisitCounter {
 
     private final RScript script;
     private final String keyPrefix;
-    private final String ttlSeconds;
+    private final byte[] ttlSeconds;
 
     public VisitCounter(RedissonClient redisson, String keyPrefix, int ttlSeconds) {
-        this.script = redisson.getScript(StringCodec.INSTANCE);
+        // Byte arrays: Redisson wraps them as they are, where text would take a pooled buffer on the request thread.
+        this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
         this.keyPrefix = keyPrefix;
-        this.ttlSeconds = Integer.toString(ttlSeconds);
+        this.ttlSeconds = Integer.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
     }
 
     public String key(String email) {
