@@ -212,7 +212,8 @@ final class DistributedSession implements HttpSession {
             set.put(name, codec.encode(name, attributes.get(name)));
         }
         SessionWrite write = new SessionWrite(full ? storedId : null, full && storedId != null, id, full,
-                creationTime, accessTime, maxInactiveSeconds, set, full ? Set.of() : Set.copyOf(removed));
+                creationTime, accessTime, maxInactiveSeconds, maxInactiveChanged, set,
+                full ? Set.of() : Set.copyOf(removed));
         storedId = id;
         changed.clear();
         removed.clear();

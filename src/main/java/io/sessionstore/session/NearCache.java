@@ -71,6 +71,10 @@ public final class NearCache {
         };
     }
 
+    boolean isOn() {
+        return subscribed;
+    }
+
     long maxAgeMillis() {
         return maxAgeMillis;
     }

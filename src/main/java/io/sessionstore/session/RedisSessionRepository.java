@@ -61,15 +61,18 @@ public final class RedisSessionRepository implements SessionRepository {
             return h
             """;
 
-    /** ARGV: channel, id, expiry seconds, number of field/value pairs n, the n pairs, then the fields to delete. */
+    /**
+     * ARGV: channel, id, seconds added to the timeout, number of field/value pairs n, the n pairs, then the fields to
+     * delete. The expiry follows the stored timeout {@code t}, which the pairs set only when this request changed it.
+     */
     static final String UPDATE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             local n = tonumber(ARGV[4])
             if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + 2 * n)) end
             if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 5 + 2 * n, #ARGV)) end
             local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
-            local ttl = tonumber(ARGV[3])
-            if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) else redis.call('PERSIST', KEYS[1]) end
+            local t = tonumber(redis.call('HGET', KEYS[1], 't')) or 0
+            if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[3])) else redis.call('PERSIST', KEYS[1]) end
             redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. v)
             return v
             """;
@@ -258,10 +261,12 @@ public final class RedisSessionRepository implements SessionRepository {
         List<byte[]> args = new ArrayList<>();
         args.add(bytes(channel));
         args.add(bytes(write.id()));
-        args.add(bytes(expirySeconds(write.maxInactiveSeconds())));
-        args.add(bytes(write.set().size() + 1));
-        args.add(bytes(TIMEOUT));
-        args.add(bytes(write.maxInactiveSeconds()));
+        args.add(bytes(expiryMarginSeconds));
+        args.add(bytes(write.set().size() + (write.timeoutChanged() ? 1 : 0)));
+        if (write.timeoutChanged()) {
+            args.add(bytes(TIMEOUT));
+            args.add(bytes(write.maxInactiveSeconds()));
+        }
         write.set().forEach((name, value) -> {
             args.add(bytes(ATTRIBUTE + name));
             args.add(value);
@@ -275,7 +280,8 @@ public final class RedisSessionRepository implements SessionRepository {
         attributes.putAll(write.set());
         write.removed().forEach(attributes::remove);
         return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
-                write.maxInactiveSeconds(), Map.copyOf(attributes), version);
+                write.timeoutChanged() ? write.maxInactiveSeconds() : record.maxInactiveSeconds(),
+                Map.copyOf(attributes), version);
     }
 
     private static SessionRecord toRecord(String id, List<Object> fields) {
@@ -310,7 +316,9 @@ public final class RedisSessionRepository implements SessionRepository {
     }
 
     private static SessionStoreUnavailableException unavailable(String operation, RedisException e) {
-        return new SessionStoreUnavailableException("Session " + operation + " failed: " + e.getMessage(), e);
+        // Redisson's message lists the command's arguments, session ids and attribute values among them: not logged.
+        return new SessionStoreUnavailableException("Session " + operation + " failed: "
+                + e.getClass().getSimpleName(), e);
     }
 
     private static String text(byte[] value) {

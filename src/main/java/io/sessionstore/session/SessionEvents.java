@@ -1,7 +1,5 @@
 package io.sessionstore.session;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
@@ -11,8 +9,9 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * This node's subscription to the session events ({@code "<id> <version>"}, {@code 0} for a delete), which keeps
- * its {@link NearCache} coherent. Subscribing may fail (Redis down at start): every load asks again, so the
- * subscription, and with it the cache, comes as soon as Redis does.
+ * its {@link NearCache} coherent. The cache is switched on only once Redis has confirmed the subscription with the
+ * message listener in place, and after anything that may have lost messages (a connection dropped, Redis down at
+ * start) the next load subscribes afresh, at most once a second, so the cache comes back as soon as Redis does.
  */
 final class SessionEvents {
 
@@ -21,8 +20,7 @@ final class SessionEvents {
     private final RTopic topic;
     private final NearCache cache;
     private final AtomicBoolean attempting = new AtomicBoolean();
-    private volatile boolean statusListening;
-    private volatile boolean messageListening;
+    private volatile boolean listening;
     private volatile long nextAttemptMillis;
 
     SessionEvents(RedissonClient redisson, String channel, NearCache cache) {
@@ -30,20 +28,18 @@ final class SessionEvents {
         this.cache = cache;
     }
 
-    /**
-     * Starts a subscription unless one holds, one is under way, or the last attempt failed less than a second ago.
-     * Cheap: called on every load.
-     */
+    /** Cheap when the cache is on: called on every load. */
     void ensureSubscribed() {
-        if (messageListening || System.currentTimeMillis() < nextAttemptMillis
+        if (cache.isOn() || System.currentTimeMillis() < nextAttemptMillis
                 || !attempting.compareAndSet(false, true)) {
             return;
         }
+        listening = false;
         try {
-            // The status listener first: it must be in place when the subscription is confirmed.
-            CompletionStage<?> status = statusListening ? CompletableFuture.completedFuture(null)
-                    : topic.addListenerAsync(new CacheStatus()).thenAccept(id -> statusListening = true);
-            status.thenCompose(ignored -> topic.addListenerAsync(String.class, (channel, message) -> announced(message)))
+            // Removing every listener unsubscribes, so the adds below wait for a fresh confirmation from Redis.
+            topic.removeAllListenersAsync()
+                    .thenCompose(removed -> topic.addListenerAsync(new CacheStatus()))
+                    .thenCompose(id -> topic.addListenerAsync(String.class, (channel, message) -> announced(message)))
                     .whenComplete((id, error) -> attempted(error == null));
         } catch (RedisException e) {
             attempted(false); // a client that has never reached Redis fails at once
@@ -51,8 +47,10 @@ final class SessionEvents {
     }
 
     private void attempted(boolean subscribed) {
-        messageListening = subscribed;
-        if (!subscribed) {
+        if (subscribed) {
+            listening = true;
+            cache.subscribed();
+        } else {
             nextAttemptMillis = System.currentTimeMillis() + RETRY_MILLIS;
         }
         attempting.set(false);
@@ -66,10 +64,13 @@ final class SessionEvents {
         }
     }
 
+    /** Redisson subscribes again by itself after a reconnection: that confirmation switches the cache back on. */
     private final class CacheStatus implements StatusListener {
         @Override
         public void onSubscribe(String channel) {
-            cache.subscribed();
+            if (listening) {
+                cache.subscribed();
+            }
         }
 
         @Override

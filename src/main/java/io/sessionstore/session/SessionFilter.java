@@ -38,7 +38,8 @@ public final class SessionFilter implements Filter {
             return;
         }
         SessionRequest sessionRequest = new SessionRequest(request, response, support);
-        SessionResponse sessionResponse = new SessionResponse(response, sessionRequest::commit);
+        SessionResponse sessionResponse = new SessionResponse(response, sessionRequest::commit,
+                sessionRequest::responseReset);
         try {
             chain.doFilter(sessionRequest, sessionResponse);
             sessionRequest.commit();
@@ -47,7 +48,6 @@ public final class SessionFilter implements Filter {
             if (unavailable == null) {
                 throw e;
             }
-            log.debug("Session store unavailable", unavailable);
             unavailableWarning.warn("Answering 503: the session store does not answer ({})",
                     unavailable.getCause().getClass().getSimpleName());
             if (!response.isCommitted()) {

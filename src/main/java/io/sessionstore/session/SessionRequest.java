@@ -19,6 +19,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private final HttpServletResponse response;
     private final SessionSupport support;
     private final String requestedId;
+    private final long requestedVersion;
 
     private boolean requestedIdResolved;
     private DistributedSession session;
@@ -28,8 +29,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private String clientId;
     /** The session version the client was told of, or -1. */
     private long clientVersion;
-    /** The version of the session this request loaded, or -1. */
-    private long loadedVersion = -1;
+    /** The version of the session as this request last loaded or wrote it, or -1. */
+    private long knownVersion = -1;
 
     SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionSupport support) {
         super(request);
@@ -37,7 +38,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
         this.support = support;
         this.requestedId = support.cookie().readId(request);
         this.clientId = requestedId;
-        this.clientVersion = requestedId == null ? -1 : support.cookie().readVersion(request);
+        this.requestedVersion = requestedId == null ? -1 : support.cookie().readVersion(request);
+        this.clientVersion = requestedVersion;
     }
 
     @Override
@@ -85,6 +87,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (current == null) {
             throw new IllegalStateException("changeSessionId: the request has no session");
         }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("changeSessionId: the response has been committed, so the new id "
+                    + "could not reach the client");
+        }
         String newId = support.ids().next();
         session.changeId(newId);
         return newId;
@@ -121,15 +127,14 @@ final class SessionRequest extends HttpServletRequestWrapper {
             write = write == null ? SessionWrite.deleteOnly(replacedId) : withDelete(write, replacedId);
             replacedId = null;
         }
-        long version = loadedVersion;
         boolean applied = true;
         if (write != null) {
-            version = support.repository().write(write);
-            applied = version > 0 || write.id() == null;
+            knownVersion = support.repository().write(write);
+            applied = knownVersion > 0 || write.id() == null;
             if (!applied) {
                 log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
             }
-        } else if (session == null || version <= clientVersion) {
+        } else if (session == null) {
             return;
         }
         if (response.isCommitted()) {
@@ -140,16 +145,22 @@ final class SessionRequest extends HttpServletRequestWrapper {
                 support.cookie().write(this, response, session.getId());
                 clientId = session.getId();
             }
-            if (version != clientVersion) {
+            if (knownVersion > 0 && knownVersion != clientVersion) {
                 // Also after a read of a newer version than the client knew: its reads never go back in time.
-                support.cookie().writeVersion(this, response, version);
-                clientVersion = version;
+                support.cookie().writeVersion(this, response, knownVersion);
+                clientVersion = knownVersion;
             }
         } else if (clientId != null) {
             support.cookie().clear(this, response);
             clientId = null;
             clientVersion = -1;
         }
+    }
+
+    /** The response was reset, cookies included: the client knows only what it sent. */
+    synchronized void responseReset() {
+        clientId = requestedId;
+        clientVersion = requestedVersion;
     }
 
     private DistributedSession load(String id) {
@@ -163,11 +174,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
                 return null;
             }
             DistributedSession loaded = DistributedSession.loaded(getServletContext(), support.codec(), record, now);
-            loadedVersion = record.version();
+            knownVersion = record.version();
             return loaded;
         } catch (UnreadableSessionException e) {
             log.warn("Session {}... cannot be read and was deleted; the request goes on without it: {}",
-                    id.substring(0, 6), e.getMessage());
+                    id.substring(0, 4), e.getMessage());
             support.repository().write(SessionWrite.deleteOnly(id));
             return null;
         }
@@ -175,6 +186,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     private static SessionWrite withDelete(SessionWrite write, String deleteId) {
         return new SessionWrite(deleteId, false, write.id(), write.full(), write.creationTime(),
-                write.lastAccessedTime(), write.maxInactiveSeconds(), write.set(), write.removed());
+                write.lastAccessedTime(), write.maxInactiveSeconds(), write.timeoutChanged(), write.set(),
+                write.removed());
     }
 }

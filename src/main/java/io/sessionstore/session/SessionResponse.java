@@ -15,13 +15,22 @@ import java.io.PrintWriter;
 final class SessionResponse extends HttpServletResponseWrapper {
 
     private final Runnable save;
+    private final Runnable onReset;
     private boolean bodyStarted;
     private PrintWriter writer;
     private ServletOutputStream outputStream;
 
-    SessionResponse(HttpServletResponse response, Runnable save) {
+    SessionResponse(HttpServletResponse response, Runnable save, Runnable onReset) {
         super(response);
         this.save = save;
+        this.onReset = onReset;
+    }
+
+    /** A reset drops the session cookies already set: they are set again with the next save. */
+    @Override
+    public void reset() {
+        super.reset();
+        onReset.run();
     }
 
     @Override

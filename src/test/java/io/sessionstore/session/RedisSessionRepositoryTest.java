@@ -77,7 +77,7 @@ class RedisSessionRepositoryTest {
         String key = repository.key(id);
         redis.call("HSET", key, "@direct", codec.encode("direct", "from elsewhere"));
 
-        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT, false,
                 encode(Map.of("mine", 42L)), Set.of("drop")));
 
         assertTrue(applied);
@@ -93,7 +93,7 @@ class RedisSessionRepositoryTest {
         repository.write(full(null, id, Map.of("a", "1")));
         redis.call("DEL", repository.key(id));
 
-        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
+        boolean applied = 0 < repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT, false,
                 encode(Map.of("b", "2")), Set.of()));
 
         assertFalse(applied);
@@ -113,6 +113,32 @@ class RedisSessionRepositoryTest {
         long ttl = redis.number("TTL", repository.key(newId));
         assertTrue(ttl > TIMEOUT - 10 && ttl <= TIMEOUT, "TTL " + ttl);
         assertEquals(Map.of("a", "1", "b", "2"), decode(repository.loadAndTouch(newId, -1, ACCESSED).attributes()));
+    }
+
+    @Test
+    void write_partialWithoutTimeoutChange_keepsTheTimeoutAnotherNodeSet() throws Exception {
+        String id = ids.next();
+        repository.write(full(null, id, Map.of("a", "1")));
+        redis.call("HSET", repository.key(id), "t", "0"); // another node: setMaxInactiveInterval(0)
+        redis.call("PERSIST", repository.key(id));
+
+        assertTrue(repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT, false,
+                encode(Map.of("b", "2")), Set.of())) > 0);
+
+        assertEquals("0", redis.text("HGET", repository.key(id), "t"));
+        assertEquals(-1, redis.number("TTL", repository.key(id)), "still without expiry");
+    }
+
+    @Test
+    void write_partialWithTimeoutChange_setsTimeoutAndExpiry() throws Exception {
+        String id = ids.next();
+        repository.write(full(null, id, Map.of("a", "1")));
+
+        repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, 120, true, Map.of(), Set.of()));
+
+        assertEquals("120", redis.text("HGET", repository.key(id), "t"));
+        long ttl = redis.number("TTL", repository.key(id));
+        assertTrue(ttl > 110 && ttl <= 120, "TTL " + ttl);
     }
 
     @Test
@@ -151,7 +177,7 @@ class RedisSessionRepositoryTest {
         redis.call("SCRIPT", "FLUSH");
         assertNotNull(repository.loadAndTouch(id, -1, ACCESSED));
         redis.call("SCRIPT", "FLUSH");
-        assertTrue(repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT,
+        assertTrue(repository.write(new SessionWrite(null, false, id, false, CREATED, ACCESSED, TIMEOUT, false,
                 encode(Map.of("b", "2")), Set.of())) > 0);
         redis.call("SCRIPT", "FLUSH");
         assertTrue(repository.write(full(id, movedId, Map.of("a", "1", "b", "2", "c", "3"))) > 0);
@@ -185,7 +211,8 @@ class RedisSessionRepositoryTest {
     }
 
     private static SessionWrite full(String deleteId, String id, Map<String, Object> attributes) {
-        return new SessionWrite(deleteId, deleteId != null, id, true, CREATED, ACCESSED, TIMEOUT, encode(attributes), Set.of());
+        return new SessionWrite(deleteId, deleteId != null, id, true, CREATED, ACCESSED, TIMEOUT, false,
+                encode(attributes), Set.of());
     }
 
     private static Map<String, byte[]> encode(Map<String, Object> attributes) {

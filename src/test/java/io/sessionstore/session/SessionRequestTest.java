@@ -160,6 +160,32 @@ class SessionRequestTest {
     }
 
     @Test
+    void changeSessionId_responseCommitted_illegalStateAndIdKept() {
+        withCookie(ID);
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        wrapped.getSession();
+        when(response.isCommitted()).thenReturn(true);
+        assertThrows(IllegalStateException.class, wrapped::changeSessionId);
+        assertEquals(ID, wrapped.getSession().getId());
+    }
+
+    @Test
+    void commit_afterResponseReset_cookiesOfTheNewIdWrittenAgain() {
+        withCookie(ID);
+        storedSession(Map.of("a", "1"));
+        SessionRequest wrapped = new SessionRequest(request, response, support);
+        wrapped.getSession();
+        String newId = wrapped.changeSessionId();
+        wrapped.commit();
+        wrapped.responseReset();
+        wrapped.commit();
+        verify(repository, times(1)).write(any());
+        verify(response, times(2)).addHeader("Set-Cookie", "SESSION=" + newId + "; Path=/; HttpOnly; SameSite=Lax");
+        verify(response, times(2)).addHeader("Set-Cookie", "SESSION_V=1; Path=/; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
     void commit_readOfTheVersionTheClientKnows_noCookie() {
         when(request.getCookies()).thenReturn(new Cookie[] {
             new Cookie(SessionCookie.NAME, ID), new Cookie(SessionCookie.VERSION_NAME, "1")});

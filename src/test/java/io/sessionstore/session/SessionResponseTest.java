@@ -21,11 +21,20 @@ class SessionResponseTest {
 
     private final HttpServletResponse wrapped = mock(HttpServletResponse.class);
     private final Runnable save = mock(Runnable.class);
-    private final SessionResponse response = new SessionResponse(wrapped, save);
+    private final Runnable reset = mock(Runnable.class);
+    private final SessionResponse response = new SessionResponse(wrapped, save, reset);
 
     /** What reached the wrapped response, in order, with "save" where the session was saved. */
     private final List<String> events = new ArrayList<>();
     private final Runnable recordingSave = () -> events.add("save");
+
+    @Test
+    void reset_any_resetsTheWrappedResponseThenTellsTheRequest() {
+        response.reset();
+        InOrder order = inOrder(wrapped, reset);
+        order.verify(wrapped).reset();
+        order.verify(reset).run();
+    }
 
     @Test
     void sendRedirect_any_savesFirst() throws IOException {
@@ -65,7 +74,7 @@ class SessionResponseTest {
     @Test
     void writer_firstChar_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         PrintWriter writer = saving.getWriter();
         assertEquals(List.of(), events, "getting the writer writes nothing and saves nothing");
         writer.write('h');
@@ -76,7 +85,7 @@ class SessionResponseTest {
     @Test
     void writer_firstStringWrite_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         saving.getWriter().println("page");
         assertEquals("save", events.get(0));
         assertEquals("chars:page", events.get(1));
@@ -85,7 +94,7 @@ class SessionResponseTest {
     @Test
     void writer_printlnFirst_savedBeforeTheLineSeparatorReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         saving.getWriter().println();
         assertEquals(List.of("save", "chars:" + System.lineSeparator()), events);
     }
@@ -93,7 +102,7 @@ class SessionResponseTest {
     @Test
     void outputStream_firstByte_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         ServletOutputStream out = saving.getOutputStream();
         assertEquals(List.of(), events, "getting the stream writes nothing and saves nothing");
         out.write('x');
@@ -104,7 +113,7 @@ class SessionResponseTest {
     @Test
     void outputStream_firstArrayWrite_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         saving.getOutputStream().print("abc");
         assertEquals("save", events.get(0));
         assertTrue(events.size() > 1 && events.get(1).startsWith("bytes:"), events.toString());
@@ -113,7 +122,7 @@ class SessionResponseTest {
     @Test
     void outputStreamFlush_any_savesBeforeFlushing() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave);
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
         saving.getOutputStream().flush();
         assertEquals(List.of("save", "flush"), events);
     }
