@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Map it to {@code /*} for {@code REQUEST} dispatches. Includes, forwards and error pages reuse the wrapped
  * request, so they add no load and no save. When the store cannot be reached the answer is {@code 503}
  * ({@code sendError}, so the application's error page for 503 is shown) and nothing of the request is
- * acknowledged. A request that fails with another exception saves nothing either.
+ * acknowledged. A request that fails with another exception saves nothing after the point of failure.
  */
 public final class SessionFilter implements Filter {
 
