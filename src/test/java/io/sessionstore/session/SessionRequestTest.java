@@ -59,9 +59,7 @@ class SessionRequestTest {
 
     @Test
     void getSession_manyCalls_oneLoadPerRequest() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         HttpSession first = wrapped.getSession(false);
         for (int i = 0; i < 10; i++) {
             assertSame(first, wrapped.getSession());
@@ -130,10 +128,8 @@ class SessionRequestTest {
 
     @Test
     void commit_changedAttributeSameId_partialWriteAndOnlyTheNewVersionCookie() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
         when(repository.write(any())).thenReturn(2L);
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession().setAttribute("b", "2");
         wrapped.commit();
         wrapped.commit();
@@ -142,7 +138,7 @@ class SessionRequestTest {
         assertEquals(Set.of("b"), write.set().keySet());
         assertFalse(write.full());
         verify(response, times(1)).addHeader(eq("Set-Cookie"), anyString());
-        verify(response).addHeader("Set-Cookie", "SESSION_V=2; Path=/; HttpOnly; SameSite=Lax");
+        verify(response).addHeader("Set-Cookie", "SESSION_V=2" + COOKIE_ATTRIBUTES);
     }
 
     @Test
@@ -156,14 +152,12 @@ class SessionRequestTest {
         wrapped.commit();
         verify(repository, never()).write(any());
         verify(repository).loadAndTouch(eq(ID), eq(0L), anyLong());
-        verify(response, times(1)).addHeader("Set-Cookie", "SESSION_V=1; Path=/; HttpOnly; SameSite=Lax");
+        verify(response, times(1)).addHeader("Set-Cookie", "SESSION_V=1" + COOKIE_ATTRIBUTES);
     }
 
     @Test
     void changeSessionId_responseCommitted_illegalStateAndIdKept() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession();
         when(response.isCommitted()).thenReturn(true);
         assertThrows(IllegalStateException.class, wrapped::changeSessionId);
@@ -172,17 +166,15 @@ class SessionRequestTest {
 
     @Test
     void commit_afterResponseReset_cookiesOfTheNewIdWrittenAgain() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession();
         String newId = wrapped.changeSessionId();
         wrapped.commit();
         wrapped.responseReset();
         wrapped.commit();
         verify(repository, times(1)).write(any());
-        verify(response, times(2)).addHeader("Set-Cookie", "SESSION=" + newId + "; Path=/; HttpOnly; SameSite=Lax");
-        verify(response, times(2)).addHeader("Set-Cookie", "SESSION_V=1; Path=/; HttpOnly; SameSite=Lax");
+        verify(response, times(2)).addHeader("Set-Cookie", "SESSION=" + newId + COOKIE_ATTRIBUTES);
+        verify(response, times(2)).addHeader("Set-Cookie", "SESSION_V=1" + COOKIE_ATTRIBUTES);
     }
 
     @Test
@@ -198,9 +190,7 @@ class SessionRequestTest {
 
     @Test
     void commit_afterChangeSessionId_cookieWithNewIdOldIdDeleted() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession();
         String newId = wrapped.changeSessionId();
         wrapped.commit();
@@ -212,9 +202,7 @@ class SessionRequestTest {
 
     @Test
     void commit_invalidated_deleteAndCookieCleared() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession().invalidate();
         assertNull(wrapped.getSession(false));
         wrapped.commit();
@@ -225,9 +213,7 @@ class SessionRequestTest {
 
     @Test
     void commit_invalidatedAndReplaced_newSessionWrittenAndOldDeleted() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession().invalidate();
         HttpSession replacement = wrapped.getSession(true);
         wrapped.commit();
@@ -240,9 +226,7 @@ class SessionRequestTest {
 
     @Test
     void commit_invalidatedAndReplacedTwice_originalSessionStillDeleted() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession().invalidate();
         wrapped.getSession(true).invalidate();
         HttpSession last = wrapped.getSession(true);
@@ -254,10 +238,8 @@ class SessionRequestTest {
 
     @Test
     void commit_partialWriteFindsSessionGone_cookieCleared() {
-        withCookie(ID);
-        storedSession(Map.of("a", "1"));
         when(repository.write(any())).thenReturn(0L);
-        SessionRequest wrapped = new SessionRequest(request, response, support);
+        SessionRequest wrapped = requestForStoredSession(Map.of("a", "1"));
         wrapped.getSession().setAttribute("b", "2");
         wrapped.commit();
         verify(response).addHeader(eq("Set-Cookie"), startsWith("SESSION=; Max-Age=0"));
@@ -271,6 +253,13 @@ class SessionRequestTest {
         Map<String, byte[]> encoded = new HashMap<>();
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         when(repository.loadAndTouch(eq(ID), anyLong(), anyLong())).thenReturn(new SessionRecord(ID, 1, 2, 1800, encoded, 1));
+    }
+
+    /** A request whose cookie names a stored session with these attributes. */
+    private SessionRequest requestForStoredSession(Map<String, String> attributes) {
+        withCookie(ID);
+        storedSession(attributes);
+        return new SessionRequest(request, response, support);
     }
 
     private SessionWrite writtenOnce() {
