@@ -2,8 +2,8 @@ package io.sessionstore.app;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import io.sessionstore.session.redis.RedisConnection;
 import org.redisson.api.RScript;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
@@ -20,13 +20,15 @@ public final class VisitCounter {
             return n
             """;
 
+    private final RedisConnection connection;
     private final RScript script;
     private final String keyPrefix;
     private final byte[] ttlSeconds;
 
-    public VisitCounter(RedissonClient redisson, String keyPrefix, int ttlSeconds) {
+    public VisitCounter(RedisConnection connection, String keyPrefix, int ttlSeconds) {
+        this.connection = connection;
         // Byte arrays: Redisson wraps them as they are, where text would take a pooled buffer on the request thread.
-        this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
+        this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         this.keyPrefix = keyPrefix;
         this.ttlSeconds = Integer.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
     }
@@ -41,8 +43,8 @@ public final class VisitCounter {
      */
     public long recordVisit(String email) {
         String key = key(email);
-        Long count = script.eval(key, RScript.Mode.READ_WRITE, RECORD_VISIT, RScript.ReturnType.INTEGER,
-                List.of(key), ttlSeconds);
+        Long count = connection.call(() -> script.eval(key, RScript.Mode.READ_WRITE, RECORD_VISIT,
+                RScript.ReturnType.INTEGER, List.of(key), ttlSeconds));
         return count;
     }
 }

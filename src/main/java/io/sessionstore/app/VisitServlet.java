@@ -1,11 +1,11 @@
 package io.sessionstore.app;
 
+import io.sessionstore.session.RateLimitedWarning;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import io.sessionstore.session.RateLimitedWarning;
 import java.io.IOException;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;

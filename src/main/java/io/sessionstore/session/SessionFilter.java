@@ -1,33 +1,102 @@
 package io.sessionstore.session;
 
-import io.netty.util.internal.InternalThreadLocalMap;
+import io.sessionstore.session.cache.CachingSessionStore;
+import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.redis.RedisConnection;
+import io.sessionstore.session.redis.RedisInvalidationFeed;
+import io.sessionstore.session.redis.RedisSessionStore;
+import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
+import io.sessionstore.session.web.SessionCookie;
+import io.sessionstore.session.web.SessionRequest;
+import io.sessionstore.session.web.SessionRequests;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces the container's {@code HttpSession} with a {@link DistributedSession} kept in a {@link SessionRepository}.
+ * Replaces the container's {@code HttpSession} with one kept in a {@link SessionStore}: Redis, with a near cache on
+ * each node, unless another store is given.
  *
- * <p>Map it to {@code /*} for {@code REQUEST} dispatches. Includes, forwards and error pages reuse the wrapped
- * request, so they add no load and no save. When the store cannot be reached the answer is {@code 503}
- * ({@code sendError}, so the application's error page for 503 is shown) and nothing of the request is
- * acknowledged. A request that fails with another exception saves nothing after the point of failure.
+ * <p>Map it to {@code /*} for {@code REQUEST} dispatches, first in the chain. Includes, forwards and error pages
+ * reuse the wrapped request, so they add no load and no save. When the store cannot be reached the answer is the
+ * settings' failure status ({@code 503} by default, through {@code sendError}, so the application's error page for
+ * it is shown) and nothing of the request is acknowledged. A request that fails with another exception saves nothing
+ * after the point of failure.
+ *
+ * <p>Lifecycle: the constructor only keeps its arguments. {@link #init} builds the store (the Redis client connects
+ * on the first command, so the application starts while Redis is down); {@link #destroy} unsubscribes and closes
+ * what {@code init} built. Thread-safe once initialised.
  */
 public final class SessionFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionFilter.class);
-    private final SessionSupport support;
-    private final RateLimitedWarning unavailableWarning = new RateLimitedWarning(log, 10_000);
 
-    public SessionFilter(SessionRepository repository, AttributeCodec codec, int timeoutSeconds) {
-        this.support = new SessionSupport(repository, codec, new SessionCookie(), new SessionIds(), timeoutSeconds);
+    /** How {@link #init} gets the store, and what {@link #destroy} must close. */
+    private interface StoreSource {
+        SessionStore open(List<AutoCloseable> owned) throws IOException;
+    }
+
+    private final SessionSettings settings;
+    private final StoreSource source;
+    private final RateLimitedWarning unavailableWarning = new RateLimitedWarning(log, 10_000);
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private volatile SessionRequests requests;
+
+    /** Sessions in the Redis of {@code settings}, through a client of the filter's own. */
+    public SessionFilter(SessionSettings settings) {
+        this(settings, owned -> {
+            RedisConnection connection = RedisConnection.open(settings.redis());
+            owned.add(connection);
+            return redisStore(settings, connection, owned);
+        });
+    }
+
+    /**
+     * Sessions in Redis through a client the application shares with the filter; the application closes it, after
+     * the filter is destroyed.
+     */
+    public SessionFilter(SessionSettings settings, RedisConnection connection) {
+        this(settings, owned -> redisStore(settings, connection, owned));
+    }
+
+    /**
+     * Sessions in any store, used as it is: the settings' Redis and near cache do not apply. Whoever made the
+     * store closes it, after the filter is destroyed.
+     */
+    public SessionFilter(SessionSettings settings, SessionStore store) {
+        this(settings, owned -> store);
+    }
+
+    private SessionFilter(SessionSettings settings, StoreSource source) {
+        this.settings = settings;
+        this.source = source;
+    }
+
+    /** @throws ServletException when the Redisson configuration cannot be read */
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        SessionStore store;
+        try {
+            store = source.open(owned);
+        } catch (IOException e) {
+            throw new ServletException("The Redis configuration cannot be read: " + e.getMessage(), e);
+        }
+        AttributeCodec codec = new AttributeCodec(settings.allowedClasses(),
+                config.getServletContext().getClassLoader());
+        requests = new SessionRequests(store, codec, new SessionCookie(settings.cookieName(),
+                settings.cookieSameSite()), (int) settings.timeout().toSeconds());
     }
 
     @Override
@@ -37,27 +106,49 @@ public final class SessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        SessionRequest sessionRequest = new SessionRequest(request, response, support);
-        SessionResponse sessionResponse = new SessionResponse(response, sessionRequest::commit,
-                sessionRequest::responseReset);
+        SessionRequest sessionRequest = requests.wrap(request, response);
         try {
-            chain.doFilter(sessionRequest, sessionResponse);
+            chain.doFilter(sessionRequest, sessionRequest.response());
             sessionRequest.commit();
         } catch (IOException | ServletException | RuntimeException e) {
             SessionStoreUnavailableException unavailable = findUnavailable(e);
             if (unavailable == null) {
                 throw e;
             }
-            unavailableWarning.warn("Answering 503: the session store does not answer ({})",
-                    unavailable.getCause().getClass().getSimpleName());
+            unavailableWarning.warn("Answering {}: the session store does not answer ({})",
+                    settings.failureStatus(), unavailable.getCause().getClass().getSimpleName());
             if (!response.isCommitted()) {
                 response.resetBuffer();
-                response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The session store is unavailable");
+                response.sendError(settings.failureStatus(), "The session store is unavailable");
             }
-        } finally {
-            // Redisson's synchronous calls leave Netty's thread-local map on Tomcat's request threads.
-            InternalThreadLocalMap.remove();
         }
+    }
+
+    /** Closes, in reverse order, what {@link #init} built: the near cache's subscription, the Redis client. */
+    @Override
+    public void destroy() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed: {}", owned.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        owned.clear();
+    }
+
+    private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
+                                           List<AutoCloseable> owned) {
+        if (!settings.nearCache()) {
+            return new RedisSessionStore(connection, settings.keyPrefix(), Duration.ZERO);
+        }
+        Duration maxAge = settings.nearCacheMaxAge();
+        SessionStore store = new CachingSessionStore(
+                new RedisSessionStore(connection, settings.keyPrefix(), maxAge),
+                new RedisInvalidationFeed(connection, settings.keyPrefix()),
+                settings.nearCacheMaxEntries(), maxAge);
+        owned.add(store);
+        return store;
     }
 
     private static SessionStoreUnavailableException findUnavailable(Throwable e) {

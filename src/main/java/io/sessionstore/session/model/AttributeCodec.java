@@ -1,5 +1,6 @@
-package io.sessionstore.session;
+package io.sessionstore.session.model;
 
+import io.sessionstore.session.store.UnreadableSessionException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns attribute values into the bytes stored in Redis and back.
+ * Turns attribute values into the bytes a store keeps, and back. Thread-safe and stateless after construction.
  *
  * <p>Strings, integers, longs and booleans are stored as one type byte plus their text, so the common case costs
  * no Java serialisation overhead in Redis memory or CPU. Any other {@link Serializable} value is stored with Java
@@ -25,6 +26,8 @@ public final class AttributeCodec {
 
     /** Patterns always allowed: the JDK's value and collection types. */
     public static final String DEFAULT_ALLOWED = "java.lang.*;java.util.*;java.time.*;java.math.*";
+    /** The setting that extends the allow-list, named in the message of a refused value. */
+    private static final String ALLOWED_CLASSES_SETTING = "SESSION_ALLOWED_CLASSES";
     private static final String LIMITS = "maxdepth=32;maxrefs=100000;maxbytes=1048576;maxarray=100000";
 
     private static final byte STRING = 'S';
@@ -90,7 +93,7 @@ public final class AttributeCodec {
                 decode(name, bytes);
             } catch (UnreadableSessionException e) {
                 throw new IllegalArgumentException("Session attribute '" + name + "' of " + value.getClass().getName()
-                        + " would not be read back; allow its classes with SESSION_ALLOWED_CLASSES: "
+                        + " would not be read back; allow its classes with " + ALLOWED_CLASSES_SETTING + ": "
                         + e.getMessage(), e);
             }
         }

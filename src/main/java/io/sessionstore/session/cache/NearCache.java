@@ -1,16 +1,14 @@
-package io.sessionstore.session;
+package io.sessionstore.session.cache;
 
-import java.net.InetSocketAddress;
+import io.sessionstore.session.store.SessionRecord;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import org.redisson.connection.ConnectionListener;
 
 /**
- * Sessions this node loaded or wrote recently, so a request can skip the Redis round trip. Kept coherent by the
- * store: every write to a session publishes its id and new version (in the same script as the write), and every
- * node drops what it holds of that session when the message arrives. A request may use an entry only if:
+ * The entries of a {@link CachingSessionStore}: sessions this node loaded or wrote recently, and tombstones for
+ * versions announced by its {@link InvalidationFeed}. A request may use an entry only if:
  * <ul>
  *   <li>the node is subscribed to those messages (while it is not, and after any reconnection, it holds
  *       nothing: messages missed meanwhile cannot make an entry stale);</li>
@@ -21,7 +19,7 @@ import org.redisson.connection.ConnectionListener;
  * </ul>
  * An entry loaded while a newer write or a delete was announced is not kept (tombstones).
  */
-public final class NearCache {
+final class NearCache {
 
     /** A session's record, or a tombstone: the version announced for a session this node does not hold. */
     private record Entry(SessionRecord record, long version, long storedAt) {
@@ -39,36 +37,9 @@ public final class NearCache {
      * @param maxEntries   sessions held at most
      * @param maxAgeMillis how long an entry is used after it was loaded or written
      */
-    public NearCache(int maxEntries, long maxAgeMillis) {
+    NearCache(int maxEntries, long maxAgeMillis) {
         this.maxEntries = maxEntries;
         this.maxAgeMillis = maxAgeMillis;
-    }
-
-    /**
-     * A cache of up to 10,000 sessions whose entries are used for a tenth of the session timeout, between 1 and 60
-     * seconds: a session in use has its expiry renewed in Redis at least that often.
-     */
-    public static NearCache forSessionTimeout(int timeoutSeconds) {
-        long tenth = timeoutSeconds * 100L;
-        return new NearCache(10_000, Math.max(1_000, Math.min(60_000, tenth)));
-    }
-
-    /**
-     * For {@link org.redisson.config.Config#setConnectionListener}: a lost connection may have lost messages, so
-     * the cache holds nothing until the subscription is back.
-     */
-    public ConnectionListener connectionListener() {
-        return new ConnectionListener() {
-            @Override
-            public void onConnect(InetSocketAddress address) {
-                reset();
-            }
-
-            @Override
-            public void onDisconnect(InetSocketAddress address) {
-                unsubscribed();
-            }
-        };
     }
 
     boolean isOn() {

@@ -1,4 +1,4 @@
-package io.sessionstore.session;
+package io.sessionstore.session.web;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -8,7 +8,7 @@ import java.util.Base64;
  * An id of any other form is never sent to Redis, so a client cannot make the store look up
  * key names of its own choosing.
  */
-public final class SessionIds {
+final class SessionIds {
 
     private static final int ID_BYTES = 16;
     private static final int ID_LENGTH = 22;
@@ -16,13 +16,13 @@ public final class SessionIds {
     private final SecureRandom random = new SecureRandom();
     private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
 
-    public String next() {
+    String next() {
         byte[] bytes = new byte[ID_BYTES];
         random.nextBytes(bytes);
         return encoder.encodeToString(bytes);
     }
 
-    public static boolean isWellFormed(String id) {
+    static boolean isWellFormed(String id) {
         if (id == null || id.length() != ID_LENGTH) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.sessionstore.session;
+package io.sessionstore.session.web;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;

@@ -1,0 +1,339 @@
+package io.sessionstore.session;
+
+import io.sessionstore.session.redis.RedisSettings;
+import jakarta.servlet.ServletContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every setting of the session layer: immutable, each value checked when it is built. Make one with
+ * {@link #builder()}, or read one from a web application's context parameters, system properties and environment
+ * with {@link #read(ServletContext)}.
+ *
+ * @param timeout             the max inactive interval of new sessions (Servlet 6.1, section 7.5): 1 s to 365 days
+ * @param keyPrefix           prefix of every Redis key, so applications and environments can share a Redis: not
+ *                            empty, no whitespace, no {@code {} or {@code }} (they would defeat Redis Cluster's hash
+ *                            tags)
+ * @param cookieName          the session cookie; the version cookie is named after it with {@code _V}: a cookie
+ *                            token (RFC 6265, section 4.1.1)
+ * @param cookieSameSite      {@code Strict}, {@code Lax} or {@code None}
+ * @param nearCache           keep recently used sessions on each node, kept coherent through Redis
+ * @param nearCacheMaxEntries sessions a node's near cache holds at most, at least 1
+ * @param nearCacheMaxAge     how long a cached session is used before it is loaded again, 1 s to 1 h; also how late
+ *                            an idle session may expire and how far {@code getLastAccessedTime()} may lag
+ * @param allowedClasses      {@link java.io.ObjectInputFilter} patterns, separated by {@code ;}, of classes that
+ *                            attribute values may deserialise to besides {@code java.lang}, {@code java.util},
+ *                            {@code java.time} and {@code java.math}; may be empty
+ * @param redis               how to reach Redis
+ * @param failureStatus       the status of a request whose session the store could not load or save: 500 to 599
+ */
+public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
+                              boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
+                              String allowedClasses, RedisSettings redis, int failureStatus) {
+
+    public static final String REDIS_URL = "REDIS_URL";
+    public static final String REDISSON_CONFIG = "REDISSON_CONFIG";
+    public static final String REDIS_TIMEOUT_MS = "REDIS_TIMEOUT_MS";
+    public static final String SESSION_TIMEOUT_SECONDS = "SESSION_TIMEOUT_SECONDS";
+    public static final String KEY_PREFIX = "KEY_PREFIX";
+    public static final String SESSION_COOKIE_NAME = "SESSION_COOKIE_NAME";
+    public static final String SESSION_COOKIE_SAME_SITE = "SESSION_COOKIE_SAME_SITE";
+    public static final String SESSION_NEAR_CACHE = "SESSION_NEAR_CACHE";
+    public static final String SESSION_NEAR_CACHE_MAX_ENTRIES = "SESSION_NEAR_CACHE_MAX_ENTRIES";
+    public static final String SESSION_NEAR_CACHE_MAX_AGE_SECONDS = "SESSION_NEAR_CACHE_MAX_AGE_SECONDS";
+    public static final String SESSION_ALLOWED_CLASSES = "SESSION_ALLOWED_CLASSES";
+    public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
+
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+    private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
+    private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
+    private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
+    private static final String TOKEN_SEPARATORS = "()<>@,;:\\\"/[]?={} \t";
+
+    /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
+    public SessionSettings {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        Objects.requireNonNull(cookieName, "cookieName");
+        Objects.requireNonNull(cookieSameSite, "cookieSameSite");
+        Objects.requireNonNull(nearCacheMaxAge, "nearCacheMaxAge");
+        Objects.requireNonNull(allowedClasses, "allowedClasses");
+        Objects.requireNonNull(redis, "redis");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the session timeout must be between 1 and " + MAX_TIMEOUT.toSeconds()
+                    + " seconds (365 days), not " + timeout.toSeconds());
+        }
+        if (keyPrefix.isEmpty() || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}' || c == 0x7f)) {
+            throw new IllegalArgumentException("the key prefix must not be empty and must hold no whitespace, "
+                    + "control characters, '{' or '}', not '" + keyPrefix + "'");
+        }
+        if (!isToken(cookieName)) {
+            throw new IllegalArgumentException("the cookie name must be a cookie token (letters, digits and "
+                    + "!#$%&'*+-.^_`|~), not '" + cookieName + "'");
+        }
+        cookieSameSite = switch (cookieSameSite.toLowerCase(Locale.ROOT)) {
+            case "strict" -> "Strict";
+            case "lax" -> "Lax";
+            case "none" -> "None";
+            default -> throw new IllegalArgumentException("SameSite must be Strict, Lax or None, not '"
+                    + cookieSameSite + "'");
+        };
+        if (nearCacheMaxEntries < 1) {
+            throw new IllegalArgumentException("the near cache must hold at least 1 session, not "
+                    + nearCacheMaxEntries);
+        }
+        if (nearCacheMaxAge.compareTo(MIN_CACHE_AGE) < 0 || nearCacheMaxAge.compareTo(MAX_CACHE_AGE) > 0) {
+            throw new IllegalArgumentException("the near cache's maximum age must be between 1 and "
+                    + MAX_CACHE_AGE.toSeconds() + " seconds, not " + nearCacheMaxAge.toMillis() + " ms");
+        }
+        allowedClasses = allowedClasses.strip();
+        if (failureStatus < 500 || failureStatus > 599) {
+            throw new IllegalArgumentException("the failure status must be between 500 and 599, not "
+                    + failureStatus);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * The near cache's maximum age when none is set: a tenth of the session timeout, between 1 and 60 seconds, so
+     * a session in use has its expiry renewed in Redis at least that often.
+     */
+    public static Duration defaultNearCacheMaxAge(Duration timeout) {
+        Duration tenth = timeout.dividedBy(10);
+        return tenth.compareTo(MIN_CACHE_AGE) < 0 ? MIN_CACHE_AGE
+                : tenth.compareTo(DEFAULT_CACHE_AGE_CAP) > 0 ? DEFAULT_CACHE_AGE_CAP : tenth;
+    }
+
+    /**
+     * Reads the settings of one web application. Each name is looked up as a context parameter first (a
+     * {@code <Parameter>} in Tomcat's {@code context.xml}, a {@code <context-param>} in {@code web.xml}), then as a
+     * system property, then as an environment variable.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what is allowed
+     */
+    public static SessionSettings read(ServletContext context) {
+        return read(lookup(context));
+    }
+
+    /** The lookup of {@link #read(ServletContext)}, for an application's own settings too. */
+    public static UnaryOperator<String> lookup(ServletContext context) {
+        return name -> {
+            String value = context.getInitParameter(name);
+            if (value == null) {
+                value = System.getProperty(name);
+            }
+            return value != null ? value : System.getenv(name);
+        };
+    }
+
+    /**
+     * Reads settings by name; a name that is missing or blank keeps its default.
+     *
+     * @param lookup a name's value, or null
+     * @throws IllegalArgumentException naming the setting, its value and what is allowed
+     */
+    public static SessionSettings read(UnaryOperator<String> lookup) {
+        Builder builder = builder();
+        SettingReader reader = new SettingReader(lookup, builder);
+        reader.text(REDIS_URL, builder::redisUrl);
+        reader.text(REDISSON_CONFIG, value -> builder.redissonConfig(Path.of(value)));
+        reader.number(REDIS_TIMEOUT_MS, value -> builder.redisTimeout(Duration.ofMillis(value)));
+        reader.number(SESSION_TIMEOUT_SECONDS, value -> builder.timeout(Duration.ofSeconds(value)));
+        reader.text(KEY_PREFIX, builder::keyPrefix);
+        reader.text(SESSION_COOKIE_NAME, builder::cookieName);
+        reader.text(SESSION_COOKIE_SAME_SITE, builder::cookieSameSite);
+        reader.onOff(SESSION_NEAR_CACHE, builder::nearCache);
+        reader.number(SESSION_NEAR_CACHE_MAX_ENTRIES, value -> builder.nearCacheMaxEntries(Math.toIntExact(value)));
+        reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
+        reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
+        reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(Math.toIntExact(value)));
+        return builder.build();
+    }
+
+    private static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || TOKEN_SEPARATORS.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Collects values into a {@link Builder}. Defaults: 30 minute timeout, key prefix {@code sessionstore:}, cookie
+     * {@code SESSION} with {@code SameSite=Lax}, near cache on with up to 10,000 sessions and
+     * {@link #defaultNearCacheMaxAge}, no extra allowed classes, Redis at {@code redis://127.0.0.1:6379} with an 800
+     * ms timeout, failure status 503. Not thread-safe.
+     */
+    public static final class Builder {
+        private Duration timeout = Duration.ofMinutes(30);
+        private String keyPrefix = "sessionstore:";
+        private String cookieName = "SESSION";
+        private String cookieSameSite = "Lax";
+        private boolean nearCache = true;
+        private int nearCacheMaxEntries = 10_000;
+        private Duration nearCacheMaxAge;
+        private String allowedClasses = "";
+        private String redisUrl = "redis://127.0.0.1:6379";
+        private Path redissonConfig;
+        private Duration redisTimeout = Duration.ofMillis(800);
+        private int failureStatus = 503;
+
+        private Builder() {
+        }
+
+        private Builder(SessionSettings settings) {
+            timeout = settings.timeout;
+            keyPrefix = settings.keyPrefix;
+            cookieName = settings.cookieName;
+            cookieSameSite = settings.cookieSameSite;
+            nearCache = settings.nearCache;
+            nearCacheMaxEntries = settings.nearCacheMaxEntries;
+            nearCacheMaxAge = settings.nearCacheMaxAge;
+            allowedClasses = settings.allowedClasses;
+            redisUrl = settings.redis.url();
+            redissonConfig = settings.redis.configFile();
+            redisTimeout = settings.redis.timeout();
+            failureStatus = settings.failureStatus;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        public Builder cookieName(String cookieName) {
+            this.cookieName = cookieName;
+            return this;
+        }
+
+        public Builder cookieSameSite(String cookieSameSite) {
+            this.cookieSameSite = cookieSameSite;
+            return this;
+        }
+
+        public Builder nearCache(boolean nearCache) {
+            this.nearCache = nearCache;
+            return this;
+        }
+
+        public Builder nearCacheMaxEntries(int nearCacheMaxEntries) {
+            this.nearCacheMaxEntries = nearCacheMaxEntries;
+            return this;
+        }
+
+        /** @param nearCacheMaxAge null for {@link #defaultNearCacheMaxAge} of the timeout */
+        public Builder nearCacheMaxAge(Duration nearCacheMaxAge) {
+            this.nearCacheMaxAge = nearCacheMaxAge;
+            return this;
+        }
+
+        public Builder allowedClasses(String allowedClasses) {
+            this.allowedClasses = allowedClasses;
+            return this;
+        }
+
+        public Builder redisUrl(String redisUrl) {
+            this.redisUrl = redisUrl;
+            return this;
+        }
+
+        /** @param redissonConfig a Redisson YAML file, which wins over the URL; null for none */
+        public Builder redissonConfig(Path redissonConfig) {
+            this.redissonConfig = redissonConfig;
+            return this;
+        }
+
+        public Builder redisTimeout(Duration redisTimeout) {
+            this.redisTimeout = redisTimeout;
+            return this;
+        }
+
+        public Builder failureStatus(int failureStatus) {
+            this.failureStatus = failureStatus;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
+        public SessionSettings build() {
+            return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
+                    nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
+                    allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus);
+        }
+    }
+
+    /**
+     * Reads named values into a builder and reports a bad one by its name, as {@code NAME: what is wrong}. The
+     * checks are the settings' own: after each value the builder is built once, so a refusal names the setting
+     * just read.
+     */
+    private static final class SettingReader {
+        private final UnaryOperator<String> lookup;
+        private final Builder builder;
+
+        SettingReader(UnaryOperator<String> lookup, Builder builder) {
+            this.lookup = lookup;
+            this.builder = builder;
+        }
+
+        void text(String name, Consumer<String> setter) {
+            parsed(name, setter, Function.identity());
+        }
+
+        void number(String name, Consumer<Long> setter) {
+            parsed(name, setter, value -> {
+                try {
+                    return Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("must be a whole number, not '" + value + "'");
+                }
+            });
+        }
+
+        void onOff(String name, Consumer<Boolean> setter) {
+            parsed(name, setter, value -> switch (value.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes" -> true;
+                case "off", "false", "no" -> false;
+                default -> throw new IllegalArgumentException("must be 'on' or 'off', not '" + value + "'");
+            });
+        }
+
+        private <T> void parsed(String name, Consumer<T> setter, Function<String, T> parse) {
+            String raw = lookup.apply(name);
+            if (raw == null || raw.isBlank()) {
+                return;
+            }
+            String value = raw.strip();
+            try {
+                setter.accept(parse.apply(value));
+                builder.build();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(name + ": out of range: '" + value + "'");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

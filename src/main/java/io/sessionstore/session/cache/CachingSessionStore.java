@@ -1,0 +1,132 @@
+package io.sessionstore.session.cache;
+
+import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionRecord;
+import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.WriteResult;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A near cache in front of any {@link SessionStore}: sessions this node loaded or wrote recently are served from
+ * memory, with no round trip, and kept coherent by an {@link InvalidationFeed}.
+ *
+ * <h2>Order of operations</h2>
+ * <ul>
+ *   <li>load: from memory when an entry may be used (see below), else from the store, then kept unless a newer
+ *       version or a delete was announced while it loaded;</li>
+ *   <li>write: to the store first, then the entry follows the result (see the policies); a failed write leaves the
+ *       cache as it was, and the next load of that session goes to the store only if its version moved.</li>
+ * </ul>
+ *
+ * <h2>When an entry may be used</h2>
+ * The feed is subscribed, the entry is at least as new as the version the client was last told of (its version
+ * cookie, so a client sees every change acknowledged to it, on whichever node made it), and it is younger than
+ * {@code maxAge}. A cache hit does not renew the session's expiry in the store, so the store must keep sessions
+ * {@code maxAge} longer than their timeout (its grace) for a session in use never to expire early.
+ *
+ * <h2>Policies</h2>
+ * <ul>
+ *   <li><b>On feed loss: forget everything, serve nothing until subscribed again.</b> Announcements missed meanwhile
+ *       cannot leave a stale entry behind; the cost is one load per session after every reconnection.</li>
+ *   <li><b>On this node's own change: move the entry forward only from the version just before.</b> An update
+ *       written as version n replaces an entry of version n-1 with the change applied, so the page after a change
+ *       needs no load; any other entry is dropped, since another node's change came in between. Creates and renames
+ *       are cached as written; deletes leave a tombstone so that a load racing them is not kept.</li>
+ *   <li><b>On an announced change: drop the entry, keep a tombstone of the version.</b> The next request reloads; a
+ *       load that started before the announcement and returns an older version is not kept.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class CachingSessionStore implements SessionStore {
+
+    private final SessionStore store;
+    private final InvalidationFeed feed;
+    private final NearCache cache;
+    private final InvalidationFeed.Listener listener = new InvalidationFeed.Listener() {
+        @Override
+        public void subscribed() {
+            cache.subscribed();
+        }
+
+        @Override
+        public void lost() {
+            cache.unsubscribed();
+        }
+
+        @Override
+        public void announced(String id, long version) {
+            cache.announced(id, version, System.currentTimeMillis());
+        }
+    };
+
+    /**
+     * Starts nothing: the feed is subscribed on the first load.
+     *
+     * @param maxEntries sessions held at most
+     * @param maxAge     how long an entry is used after it was loaded or written
+     */
+    public CachingSessionStore(SessionStore store, InvalidationFeed feed, int maxEntries, Duration maxAge) {
+        this.store = store;
+        this.feed = feed;
+        this.cache = new NearCache(maxEntries, maxAge.toMillis());
+    }
+
+    @Override
+    public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
+        feed.subscribe(listener);
+        SessionRecord cached = cache.get(id, knownVersion, now);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long generation = cache.generation();
+        Optional<SessionRecord> loaded = store.loadAndTouch(id, knownVersion, now);
+        loaded.ifPresent(record -> cache.put(record, generation, now));
+        return loaded;
+    }
+
+    @Override
+    public WriteResult write(SessionChange change) {
+        long generation = cache.generation();
+        WriteResult result = store.write(change);
+        long now = System.currentTimeMillis();
+        if (change instanceof SessionChange.Create create) {
+            cache.put(create.session().stored(1), generation, now);
+        } else if (change instanceof SessionChange.Update update) {
+            if (result instanceof WriteResult.Written written) {
+                cache.wrote(update.id(), written.version(), record -> applied(record, update, written.version()),
+                        now);
+            } else {
+                cache.announced(update.id(), 0, now);
+            }
+        } else if (change instanceof SessionChange.Delete delete) {
+            cache.announced(delete.id(), 0, now);
+        } else if (change instanceof SessionChange.Rename rename) {
+            cache.announced(rename.oldId(), 0, now);
+            if (result instanceof WriteResult.Written) {
+                cache.put(rename.session().stored(1), generation, now);
+            }
+        } else if (change instanceof SessionChange.Replace replace) {
+            cache.announced(replace.deletedId(), 0, now);
+            cache.put(replace.session().stored(1), generation, now);
+        }
+        return result;
+    }
+
+    /** Unsubscribes the feed and closes the store. */
+    @Override
+    public void close() {
+        feed.close();
+        store.close();
+    }
+
+    private static SessionRecord applied(SessionRecord record, SessionChange.Update update, long version) {
+        Map<String, byte[]> attributes = new HashMap<>(record.attributes());
+        attributes.putAll(update.set());
+        update.removed().forEach(attributes::remove);
+        return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
+                update.maxInactiveSeconds().orElse(record.maxInactiveSeconds()), attributes, version);
+    }
+}

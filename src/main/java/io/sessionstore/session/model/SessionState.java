@@ -1,0 +1,255 @@
+package io.sessionstore.session.model;
+
+import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionRecord;
+import io.sessionstore.session.store.UnreadableSessionException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * One session as one request sees it: the attributes as loaded, the request's changes to them, and where the session
+ * is in its {@link Lifecycle}. {@link #changes()} turns what happened since the last save into one
+ * {@link SessionChange}; only changed attributes are written, so two nodes changing different attributes of one
+ * session at the same time both keep their change.
+ *
+ * <p>Thread-safe: a request's async threads may share it. Knows nothing of servlets; the web layer adapts it to
+ * {@code HttpSession}.
+ */
+public final class SessionState {
+
+    /** Where a session is, as far as this request knows. Each {@link #changes()} moves it as noted. */
+    public enum Lifecycle {
+        /** Created by this request, never saved: the next save is a {@link SessionChange.Create}; then STORED. */
+        NEW,
+        /** In the store under its id: the next save is an {@link SessionChange.Update} of what changed, if any. */
+        STORED,
+        /** In the store under its old id, with a new one: the next save is a {@link SessionChange.Rename}; then STORED. */
+        RENAMED,
+        /** Invalidated, its stored copy not deleted yet: the next save is a {@link SessionChange.Delete}; then ENDED. */
+        INVALIDATED,
+        /** Invalidated, nothing left in the store: nothing more to save. */
+        ENDED
+    }
+
+    private final AttributeCodec codec;
+    private final long creationTime;
+    private final long lastAccessedTime;
+    /** When this request accessed the session: its last access once it is saved whole. */
+    private final long accessTime;
+    private final Map<String, Object> attributes;
+    private final Set<String> changed = new HashSet<>();
+    private final Set<String> removed = new HashSet<>();
+
+    private Lifecycle lifecycle;
+    private String id;
+    /** The id in the store while RENAMED or INVALIDATED. */
+    private String storedId;
+    private int maxInactiveSeconds;
+    private boolean maxInactiveChanged;
+    private final boolean isNew;
+
+    private SessionState(AttributeCodec codec, Lifecycle lifecycle, String id, long creationTime,
+                         long lastAccessedTime, long accessTime, int maxInactiveSeconds,
+                         Map<String, Object> attributes) {
+        this.codec = codec;
+        this.lifecycle = lifecycle;
+        this.id = id;
+        this.creationTime = creationTime;
+        this.lastAccessedTime = lastAccessedTime;
+        this.accessTime = accessTime;
+        this.maxInactiveSeconds = maxInactiveSeconds;
+        this.attributes = attributes;
+        this.isNew = lifecycle == Lifecycle.NEW;
+    }
+
+    /**
+     * A session this request creates.
+     *
+     * @param now                epoch milliseconds: its creation and last-access time
+     * @param maxInactiveSeconds zero or less: it never times out
+     */
+    public static SessionState created(AttributeCodec codec, String id, long now, int maxInactiveSeconds) {
+        return new SessionState(codec, Lifecycle.NEW, id, now, now, now, maxInactiveSeconds, new LinkedHashMap<>());
+    }
+
+    /**
+     * A stored session, its attributes decoded.
+     *
+     * @param now epoch milliseconds of this access
+     * @throws UnreadableSessionException when an attribute cannot be decoded
+     */
+    public static SessionState loaded(AttributeCodec codec, SessionRecord record, long now) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        record.attributes().forEach((name, bytes) -> attributes.put(name, codec.decode(name, bytes)));
+        return new SessionState(codec, Lifecycle.STORED, record.id(), record.creationTime(),
+                record.lastAccessedTime(), now, record.maxInactiveSeconds(), attributes);
+    }
+
+    public synchronized Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public synchronized boolean isValid() {
+        return lifecycle != Lifecycle.INVALIDATED && lifecycle != Lifecycle.ENDED;
+    }
+
+    public synchronized String id() {
+        return id;
+    }
+
+    /** Whether this request created it (Servlet 6.1, {@code HttpSession.isNew}). */
+    public synchronized boolean isNew(String method) {
+        requireValid(method);
+        return isNew;
+    }
+
+    /** @throws IllegalStateException once invalidated, as every accessor below that names a method */
+    public synchronized long creationTime(String method) {
+        requireValid(method);
+        return creationTime;
+    }
+
+    /** Epoch milliseconds of the access before this request's. */
+    public synchronized long lastAccessedTime(String method) {
+        requireValid(method);
+        return lastAccessedTime;
+    }
+
+    public synchronized int maxInactiveSeconds() {
+        return maxInactiveSeconds;
+    }
+
+    public synchronized void setMaxInactiveSeconds(int seconds) {
+        if (seconds != maxInactiveSeconds) {
+            maxInactiveSeconds = seconds;
+            maxInactiveChanged = true;
+        }
+    }
+
+    /** @return the value, or null */
+    public synchronized Object attribute(String method, String name) {
+        requireValid(method);
+        return attributes.get(name);
+    }
+
+    /** @return a copy of the names */
+    public synchronized List<String> attributeNames(String method) {
+        requireValid(method);
+        return List.copyOf(attributes.keySet());
+    }
+
+    /**
+     * Sets an attribute, checking first that the value can be stored and read back, so a bad value fails here
+     * rather than at the end of the request.
+     *
+     * @return the value it replaced, or null
+     * @throws IllegalStateException once invalidated
+     * @throws IllegalArgumentException when the value cannot be stored or would not be read back
+     */
+    public synchronized Object setAttribute(String method, String name, Object value) {
+        requireValid(method);
+        codec.encodeReadable(name, value);
+        Object old = attributes.put(name, value);
+        changed.add(name);
+        removed.remove(name);
+        return old;
+    }
+
+    /** @return the value removed, or null when there was none */
+    public synchronized Object removeAttribute(String method, String name) {
+        requireValid(method);
+        Object old = attributes.remove(name);
+        if (old != null) {
+            changed.remove(name);
+            removed.add(name);
+        }
+        return old;
+    }
+
+    /**
+     * Ends the session.
+     *
+     * @return the attributes it held, for unbinding
+     * @throws IllegalStateException when it was already invalidated
+     */
+    public synchronized Map<String, Object> invalidate(String method) {
+        requireValid(method);
+        Map<String, Object> unbound = new LinkedHashMap<>(attributes);
+        attributes.clear();
+        if (lifecycle == Lifecycle.NEW) {
+            lifecycle = Lifecycle.ENDED;
+        } else {
+            if (lifecycle == Lifecycle.STORED) {
+                storedId = id;
+            }
+            lifecycle = Lifecycle.INVALIDATED;
+        }
+        return unbound;
+    }
+
+    /** Gives the session a new id ({@code HttpServletRequest.changeSessionId()}). */
+    public synchronized void changeId(String newId) {
+        requireValid("changeSessionId");
+        if (lifecycle == Lifecycle.STORED) {
+            storedId = id;
+            lifecycle = Lifecycle.RENAMED;
+        }
+        id = newId;
+    }
+
+    /**
+     * What brings the store up to date with this session, or empty when nothing changed since the last call. The
+     * session then counts as saved: a later call returns only what changed after this one.
+     */
+    public synchronized Optional<SessionChange> changes() {
+        switch (lifecycle) {
+            case NEW:
+                lifecycle = Lifecycle.STORED;
+                clearChanges();
+                return Optional.of(new SessionChange.Create(snapshot()));
+            case RENAMED:
+                lifecycle = Lifecycle.STORED;
+                clearChanges();
+                return Optional.of(new SessionChange.Rename(storedId, snapshot()));
+            case INVALIDATED:
+                lifecycle = Lifecycle.ENDED;
+                return Optional.of(new SessionChange.Delete(storedId));
+            case ENDED:
+                return Optional.empty();
+            case STORED:
+            default:
+                if (changed.isEmpty() && removed.isEmpty() && !maxInactiveChanged) {
+                    return Optional.empty();
+                }
+                Map<String, byte[]> set = new LinkedHashMap<>();
+                changed.forEach(name -> set.put(name, codec.encode(name, attributes.get(name))));
+                SessionChange update = new SessionChange.Update(id, set, removed,
+                        maxInactiveChanged ? OptionalInt.of(maxInactiveSeconds) : OptionalInt.empty());
+                clearChanges();
+                return Optional.of(update);
+        }
+    }
+
+    private void requireValid(String method) {
+        if (!isValid()) {
+            throw new IllegalStateException(method + ": the session has been invalidated");
+        }
+    }
+
+    private SessionChange.Snapshot snapshot() {
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
+        return new SessionChange.Snapshot(id, creationTime, accessTime, maxInactiveSeconds, encoded);
+    }
+
+    private void clearChanges() {
+        changed.clear();
+        removed.clear();
+        maxInactiveChanged = false;
+    }
+}

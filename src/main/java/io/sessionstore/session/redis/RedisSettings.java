@@ -1,0 +1,62 @@
+package io.sessionstore.session.redis;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach Redis: a {@code redis://} or {@code rediss://} URL, or a Redisson YAML file (cluster, sentinel,
+ * replicated, TLS set-ups), which wins over the URL; and the bound on every command. Immutable; checked when built.
+ *
+ * @param url        {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} for TLS; user and password
+ *                   percent-encoded
+ * @param configFile a readable Redisson YAML file, or null
+ * @param timeout    connect and command timeout, at least 50 ms; commands are never retried (see
+ *                   {@link RedisConnection})
+ */
+public record RedisSettings(String url, Path configFile, Duration timeout) {
+
+    /** The shortest timeout accepted: below it, a loaded machine times out commands that Redis did answer. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(50);
+
+    /** @throws IllegalArgumentException naming what is wrong: a URL of another form, a file that cannot be read */
+    public RedisSettings {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(MIN_TIMEOUT) < 0) {
+            throw new IllegalArgumentException("the Redis timeout must be at least " + MIN_TIMEOUT.toMillis()
+                    + " ms, not " + timeout.toMillis() + " ms");
+        }
+        if (configFile != null && !(Files.isRegularFile(configFile) && Files.isReadable(configFile))) {
+            throw new IllegalArgumentException("no readable file at " + configFile);
+        }
+        if (configFile == null) {
+            uri(url);
+        }
+    }
+
+    /** The Redis this client talks to, without any password: for log lines and messages. */
+    public String describe() {
+        if (configFile != null) {
+            return "the Redis named in " + configFile;
+        }
+        URI uri = uri(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    /** @throws IllegalArgumentException when {@code url} is not a Redis URL */
+    static URI uri(String url) {
+        URI uri;
+        try {
+            uri = new URI(Objects.requireNonNull(url, "url"));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("a Redis URL looks like redis://host:port or rediss://host:port");
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,99 @@
+package io.sessionstore.session.store;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What one request changes in the store: exactly one of five kinds, each written in one call of
+ * {@link SessionStore#write}. Attribute values are encoded; maps and sets are copied and unmodifiable.
+ */
+public sealed interface SessionChange {
+
+    /**
+     * A whole session, as written by {@link Create}, {@link Rename} and {@link Replace}.
+     *
+     * @param lastAccessedTime epoch milliseconds of this request's access
+     */
+    record Snapshot(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
+                    Map<String, byte[]> attributes) {
+        public Snapshot {
+            Objects.requireNonNull(id, "id");
+            attributes = Map.copyOf(attributes);
+        }
+
+        /** The record a load would return right after this snapshot was written as {@code version}. */
+        public SessionRecord stored(long version) {
+            return new SessionRecord(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version);
+        }
+    }
+
+    /** A session stored for the first time. Result: {@link WriteResult.Written} with version 1. */
+    record Create(Snapshot session) implements SessionChange {
+        public Create {
+            Objects.requireNonNull(session, "session");
+        }
+    }
+
+    /**
+     * Changes to a stored session: only the named attributes are set or removed, so changes that other requests
+     * made to other attributes stay. Result: {@link WriteResult.Written} with the next version, or
+     * {@link WriteResult.Gone} (nothing written) when the session no longer exists.
+     *
+     * @param maxInactiveSeconds present only when this request changed it, so a save never undoes another
+     *                           node's change of the timeout
+     */
+    record Update(String id, Map<String, byte[]> set, Set<String> removed, OptionalInt maxInactiveSeconds)
+            implements SessionChange {
+        public Update {
+            Objects.requireNonNull(id, "id");
+            set = Map.copyOf(set);
+            removed = Set.copyOf(removed);
+            Objects.requireNonNull(maxInactiveSeconds, "maxInactiveSeconds");
+            if (set.isEmpty() && removed.isEmpty() && maxInactiveSeconds.isEmpty()) {
+                throw new IllegalArgumentException("An update must change something");
+            }
+            if (set.keySet().stream().anyMatch(removed::contains)) {
+                throw new IllegalArgumentException("An attribute cannot be both set and removed");
+            }
+        }
+    }
+
+    /** An invalidated session. Result: {@link WriteResult.Deleted}, whether or not it still existed. */
+    record Delete(String id) implements SessionChange {
+        public Delete {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * A stored session under a new id ({@code HttpServletRequest.changeSessionId()}): the old id is deleted, and
+     * the session is written whole under the new one only if the old one still existed, so an id change never
+     * brings back a session invalidated meanwhile. Result: {@link WriteResult.Written} with version 1, or
+     * {@link WriteResult.Gone}.
+     */
+    record Rename(String oldId, Snapshot session) implements SessionChange {
+        public Rename {
+            Objects.requireNonNull(oldId, "oldId");
+            Objects.requireNonNull(session, "session");
+            if (oldId.equals(session.id())) {
+                throw new IllegalArgumentException("A rename needs a new id");
+            }
+        }
+    }
+
+    /**
+     * A session invalidated by a request that then created a new, unrelated one: the old one is deleted and the new
+     * one created. Result: {@link WriteResult.Written} with version 1 for the new session.
+     */
+    record Replace(String deletedId, Snapshot session) implements SessionChange {
+        public Replace {
+            Objects.requireNonNull(deletedId, "deletedId");
+            Objects.requireNonNull(session, "session");
+            if (deletedId.equals(session.id())) {
+                throw new IllegalArgumentException("A replacement needs a new id");
+            }
+        }
+    }
+}

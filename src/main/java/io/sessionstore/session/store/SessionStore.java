@@ -1,0 +1,66 @@
+package io.sessionstore.session.store;
+
+import java.util.Optional;
+
+/**
+ * Where sessions live: the service provider interface that the Redis store, the in-memory store and the near cache
+ * (a decorator over any store) implement.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Concurrency.</b> Implementations are thread-safe. Calls for one session come at the same time from
+ *       several requests, on several nodes: each call is atomic on its own (a load sees a write whole or not at all),
+ *       and an {@link SessionChange.Update} applies only the attributes it names, so two requests that change
+ *       different attributes of one session both keep their change. There is no lock across calls.</li>
+ *   <li><b>Ids are untrusted input.</b> They come from a cookie. The web layer passes only well-formed ids (22
+ *       characters of base64url), but a store must not rely on that for safety: an id is data, never part of a
+ *       command, a pattern or a path, and an unknown id finds nothing and creates nothing.</li>
+ *   <li><b>Versions.</b> Every stored session has a version: 1 when it is created (or written whole under a new
+ *       id), plus one for every {@link SessionChange.Update}. A load returns the version it read; a write returns
+ *       the version it made. Clients are told the version, so that no node ever answers them from an older copy.
+ *       Touching a session on load is not a change and does not move the version.</li>
+ *   <li><b>Gone.</b> A session is gone when it was never created, was deleted, or expired. A load of a gone session
+ *       finds nothing; a write that needs the session to exist ({@link SessionChange.Update},
+ *       {@link SessionChange.Rename}) answers {@link WriteResult.Gone} and writes nothing, so a late save never
+ *       brings back a session that another request invalidated.</li>
+ *   <li><b>Expiry.</b> A session whose {@code maxInactiveSeconds} is positive is gone once that many seconds (plus
+ *       the store's configured grace, if any) passed since it was last loaded or written; zero or less means it
+ *       never expires.</li>
+ *   <li><b>Cost.</b> Each call is at most one round trip to the store's server, except {@link SessionChange.Rename}
+ *       where the old and the new key may live on two servers.</li>
+ *   <li><b>Failures.</b> A store that cannot be reached, or does not answer in time, throws
+ *       {@link SessionStoreUnavailableException}; the outcome of the call is then unknown. A stored session that
+ *       cannot be read back throws {@link UnreadableSessionException}.</li>
+ * </ul>
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /**
+     * Loads a session and records this access in the same call: the last-access time becomes {@code now} and the
+     * expiry starts again.
+     *
+     * @param id           the session id from the client; untrusted
+     * @param knownVersion the version the client was last told of, or -1 when it is not known; a store that answers
+     *                     from a copy of its own answers only with a copy at least that new
+     * @param now          the access time, epoch milliseconds
+     * @return the session as it was before this access (its {@code lastAccessedTime} is the previous access), or
+     *         empty when it is gone
+     * @throws SessionStoreUnavailableException when the store cannot be reached
+     * @throws UnreadableSessionException when the stored session is corrupt
+     */
+    Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now);
+
+    /**
+     * Applies one request's change.
+     *
+     * @return what the write did; never null
+     * @throws SessionStoreUnavailableException when the store cannot be reached; the change may or may not have
+     *                                          been applied
+     */
+    WriteResult write(SessionChange change);
+
+    /** Releases what the store holds (subscriptions, threads); the default holds nothing. Never throws. */
+    @Override
+    default void close() {
+    }
+}

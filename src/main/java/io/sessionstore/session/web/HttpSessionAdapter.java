@@ -1,0 +1,112 @@
+package io.sessionstore.session.web;
+
+import io.sessionstore.session.model.SessionState;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
+
+/**
+ * The {@link HttpSession} an application sees, over one {@link SessionState}. Adds what the Servlet specification
+ * asks of the API: {@code IllegalStateException} after {@code invalidate()} (Servlet 6.1, section 7.3 and the
+ * {@code HttpSession} Javadoc), {@code setAttribute(name, null)} as a removal, and
+ * {@link HttpSessionBindingListener} callbacks, made outside the state's lock. Thread-safe.
+ */
+final class HttpSessionAdapter implements HttpSession {
+
+    private final SessionState state;
+    private final ServletContext servletContext;
+
+    HttpSessionAdapter(SessionState state, ServletContext servletContext) {
+        this.state = state;
+        this.servletContext = servletContext;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    @Override
+    public long getCreationTime() {
+        return state.creationTime("getCreationTime");
+    }
+
+    @Override
+    public String getId() {
+        return state.id();
+    }
+
+    @Override
+    public long getLastAccessedTime() {
+        return state.lastAccessedTime("getLastAccessedTime");
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return servletContext;
+    }
+
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        state.setMaxInactiveSeconds(interval);
+    }
+
+    @Override
+    public int getMaxInactiveInterval() {
+        return state.maxInactiveSeconds();
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return state.attribute("getAttribute", name);
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        return Collections.enumeration(state.attributeNames("getAttributeNames"));
+    }
+
+    @Override
+    public void setAttribute(String name, Object value) {
+        if (value == null) {
+            removeAttribute(name);
+            return;
+        }
+        if (name == null) {
+            throw new IllegalArgumentException("Session attribute name must not be null");
+        }
+        Object old = state.setAttribute("setAttribute", name, value);
+        if (old != value && old instanceof HttpSessionBindingListener listener) {
+            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        }
+        if (old != value && value instanceof HttpSessionBindingListener listener) {
+            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        Object old = state.removeAttribute("removeAttribute", name);
+        if (old instanceof HttpSessionBindingListener listener) {
+            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        }
+    }
+
+    @Override
+    public void invalidate() {
+        Map<String, Object> unbound = state.invalidate("invalidate");
+        unbound.forEach((name, value) -> {
+            if (value instanceof HttpSessionBindingListener listener) {
+                listener.valueUnbound(new HttpSessionBindingEvent(this, name, value));
+            }
+        });
+    }
+
+    @Override
+    public boolean isNew() {
+        return state.isNew("isNew");
+    }
+}

@@ -1,0 +1,55 @@
+package io.sessionstore.session.web;
+
+import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.store.SessionStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * What every request of one web application shares (the store, the codec, the cookie and the session timeout), and
+ * where each request's session handling starts. Immutable and thread-safe.
+ */
+public final class SessionRequests {
+
+    private final SessionStore store;
+    private final AttributeCodec codec;
+    private final SessionCookie cookie;
+    private final SessionIds ids = new SessionIds();
+    private final int timeoutSeconds;
+
+    /** @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out */
+    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, int timeoutSeconds) {
+        this.store = store;
+        this.codec = codec;
+        this.cookie = cookie;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /**
+     * Wraps one request and its response. Reads the cookies; touches the store only when the application asks for
+     * its session.
+     */
+    public SessionRequest wrap(HttpServletRequest request, HttpServletResponse response) {
+        return new SessionRequest(request, response, this);
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    AttributeCodec codec() {
+        return codec;
+    }
+
+    SessionCookie cookie() {
+        return cookie;
+    }
+
+    SessionIds ids() {
+        return ids;
+    }
+
+    int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+}
