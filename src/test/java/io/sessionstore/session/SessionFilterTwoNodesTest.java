@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.TwoNodes.Node;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two Tomcats sharing one Redis and one key prefix; a browser (one cookie jar) talking to both. */
+@NeedsRedis
 class SessionFilterTwoNodesTest {
 
     private static String prefix;
@@ -264,7 +266,7 @@ class SessionFilterTwoNodesTest {
     private static HttpRequest cookieRequest(Node node, String pathAndQuery, String id) {
         return HttpRequest.newBuilder(URI.create(node.url(pathAndQuery)))
                 .timeout(Duration.ofSeconds(40))
-                .header("Cookie", SessionCookie.NAME + "=" + id)
+                .header("Cookie", "SESSION=" + id)
                 .GET().build();
     }
 

@@ -1,5 +1,6 @@
 package io.sessionstore.session;
 
+import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.testing.TestRedis;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,7 +19,6 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
-import org.redisson.api.RedissonClient;
 
 /**
  * One node of the two-node test: an embedded Tomcat on a free loopback port with its own Redisson client, the
@@ -42,19 +42,18 @@ final class TwoNodes {
     static final class Node implements AutoCloseable {
         private final Tomcat tomcat;
         private final Context context;
-        private final RedissonClient redisson;
+        private final RedisConnection redis;
         private final String keyPrefix;
         volatile CountDownLatch loaded = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
 
         Node(String keyPrefix) throws Exception {
             // With a near cache, as the product runs by default: the tests prove it coherent across nodes.
-            NearCache cache = NearCache.forSessionTimeout(1800);
-            redisson = new RedisConnectionSettings(TestRedis.url(), null, 800).connect(cache.connectionListener());
+            SessionSettings settings = SessionSettings.builder().redisUrl(TestRedis.url()).keyPrefix(keyPrefix)
+                    .build();
+            redis = RedisConnection.open(settings.redis());
             this.keyPrefix = keyPrefix;
-            AttributeCodec codec = new AttributeCodec("", Node.class.getClassLoader());
-            SessionFilter filter = new SessionFilter(new RedisSessionRepository(redisson, keyPrefix, cache), codec,
-                    1800);
+            SessionFilter filter = new SessionFilter(settings, redis);
 
             Path baseDir = Files.createTempDirectory("session-filter-node-");
             tomcat = new Tomcat();
@@ -88,7 +87,7 @@ final class TwoNodes {
             // Redisson first, and until its threads are gone: requests started them, so they carry the web
             // application's class loader, and Tomcat would report them as leaked.
             ClassLoader webapp = context.getLoader().getClassLoader();
-            redisson.shutdown(0, 5, TimeUnit.SECONDS);
+            redis.close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (redissonThreadsOf(webapp) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -124,7 +123,7 @@ final class TwoNodes {
                 case "/attr-count" -> {
                     HttpSession session = request.getSession();
                     session.setAttribute(name, value);
-                    node.redisson.getAtomicLong(node.keyPrefix + "count").incrementAndGet();
+                    node.redis.call(() -> node.redis.client().getAtomicLong(node.keyPrefix + "count").incrementAndGet());
                     response.getWriter().print(session.getId());
                 }
                 case "/attrs" -> {

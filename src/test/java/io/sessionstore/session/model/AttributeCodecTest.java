@@ -1,4 +1,4 @@
-package io.sessionstore.session;
+package io.sessionstore.session.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.session.store.UnreadableSessionException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package io.sessionstore.session;
+package io.sessionstore.session.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,7 +16,7 @@ class SessionCookieTest {
     private static final String ID = "AZaz09_-AZaz09_-AZaz09";
     private static final String OTHER_ID = "BBBBBBBBBBBBBBBBBBBBBB";
 
-    private final SessionCookie cookie = new SessionCookie();
+    private final SessionCookie cookie = new SessionCookie("SESSION", "Lax");
 
     @Test
     void readId_noCookies_null() {

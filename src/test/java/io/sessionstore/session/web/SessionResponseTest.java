@@ -1,4 +1,4 @@
-package io.sessionstore.session;
+package io.sessionstore.session.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
