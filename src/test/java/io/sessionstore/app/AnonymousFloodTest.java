@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Anonymous traffic in bulk: login forms and refused logins from clients that never log in. Each is answered as
  * it should be (never 5xx, never a trace) and none leaves a key in Redis. A private Redis, so DBSIZE is exact.
  */
+@NeedsRedis
 class AnonymousFloodTest {
 
     private static final int THREADS = 8;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RespClient;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /health against a Redis of its own, so that it can be stopped and its key count is exact. */
+@NeedsRedis
 class HealthTest {
 
     @RegisterExtension

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@NeedsRedis
 class LoginFlowTest {
 
     @RegisterExtension

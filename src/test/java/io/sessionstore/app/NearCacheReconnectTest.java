@@ -3,6 +3,7 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.WebClient;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A node that loses its subscription to the session events may miss a change: when it is subscribed again it
  * must not serve anything it cached before.
  */
+@NeedsRedis
 class NearCacheReconnectTest {
 
     @RegisterExtension

@@ -2,6 +2,7 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestApp;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of the test's own: read events the server processed, less Redisson's connection pings and the counting call
  * itself. A change that adds a round trip to any request fails here.
  */
+@NeedsRedis
 class RoundTripBudgetTest {
 
     private static PrivateRedis redis;

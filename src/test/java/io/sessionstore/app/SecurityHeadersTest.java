@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The headers every response of the application carries, and no-store on the pages that show a person's data. */
+@NeedsRedis
 class SecurityHeadersTest {
 
     @RegisterExtension

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.WebClient;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * trace, and the application keeps answering everybody else meanwhile. Raw sockets, so the test decides exactly
  * what is sent and when.
  */
+@NeedsRedis
 class SlowRequestTest {
 
     /** The connector's connectionTimeout (EmbeddedTomcat). */

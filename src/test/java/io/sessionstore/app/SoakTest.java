@@ -3,6 +3,7 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code -Dsoak.seconds=N} sets the length of the soak (default 60 s, at least 30), after a 10 s warm-up.
  */
+@NeedsRedis
 class SoakTest {
 
     private static final int CLIENTS = 6;

@@ -2,6 +2,7 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.TestApp;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Deployed as a WAR, the app starts while Redis is down, answers 503, and works once Redis is up, undeployed. */
+@NeedsRedis
 class StartWithoutRedisTest {
 
     @Test

@@ -2,6 +2,7 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestApp;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two embedded nodes behind one "load balancer": one cookie jar, one key prefix, one Redis. */
+@NeedsRedis
 class TwoNodesTest {
 
     private static final int THREADS = 8;

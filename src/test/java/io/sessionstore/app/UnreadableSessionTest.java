@@ -3,6 +3,7 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.WebClient;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Session hashes written straight into Redis: a broken one counts as no session and is deleted, never a 500. */
+@NeedsRedis
 class UnreadableSessionTest {
 
     private static final AtomicInteger IDS = new AtomicInteger();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.WebClient;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** VISIT_TTL_SECONDS: the count starts again once the window has passed without a visit. */
+@NeedsRedis
 class VisitExpiryTest {
 
     @RegisterExtension

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /: the redirect when logged out, the visit counter and its key when logged in. */
+@NeedsRedis
 class WelcomePageTest {
 
     @RegisterExtension

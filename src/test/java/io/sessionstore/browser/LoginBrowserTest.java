@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.Chromium;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.TestRedis;
@@ -29,6 +30,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The login flow as a person uses it: headless Chromium against the app on embedded Tomcat and a real Redis. */
+@NeedsRedis
 class LoginBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");

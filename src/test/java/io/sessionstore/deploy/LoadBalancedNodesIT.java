@@ -3,6 +3,7 @@ package io.sessionstore.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessionstore.testing.ClusterScript;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /** The WAR on two standalone Tomcat 11 nodes behind nginx (round robin, no stickiness), one Redis. */
+@NeedsRedis
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancedNodesIT {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.ClusterScript;
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The WAR on two standalone Tomcat nodes behind nginx, on a three-master Redis Cluster started for the test. */
+@NeedsRedis
 class RedisClusterIT {
 
     private static ClusterScript cluster;

@@ -3,6 +3,7 @@ package io.sessionstore.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code java -jar target/session-store.jar}, as the README runs it. */
+@NeedsRedis
 class LauncherIT {
 
     private static final Pattern RUNNING = Pattern.compile("session-store is running at (http://\\S+/)");
