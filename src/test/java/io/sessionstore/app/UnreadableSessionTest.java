@@ -102,7 +102,7 @@ class UnreadableSessionTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger("io.sessionstore.session.SessionRequest");
+        Logger logger = Logger.getLogger("io.sessionstore.session.web.SessionRequest");
         logger.addHandler(capture);
         try {
             HttpResponse<String> answer = browserWith(id).get(fixture.url("/"));
