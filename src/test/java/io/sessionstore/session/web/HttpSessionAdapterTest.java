@@ -1,0 +1,231 @@
+package io.sessionstore.session.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+
+import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SessionState;
+import io.sessionstore.session.store.SessionRecord;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class HttpSessionAdapterTest {
+
+    private static final String ID = "AAAAAAAAAAAAAAAAAAAAAA";
+    private static final long NOW = 3_000_000L;
+
+    private final ServletContext context = mock(ServletContext.class);
+    /** Allows this test's {@link Listener}. */
+    private final AttributeCodec codec = new AttributeCodec(Listener.class.getName(), getClass().getClassLoader());
+
+    /** Records its binding events as "bound:name" / "unbound:name", and what the session held at the time. */
+    static final class Listener implements HttpSessionBindingListener, Serializable {
+        final transient List<String> events = new ArrayList<>();
+        final transient List<HttpSessionBindingEvent> received = new ArrayList<>();
+        transient Object valueAtEvent;
+
+        @Override
+        public void valueBound(HttpSessionBindingEvent event) {
+            events.add("bound:" + event.getName());
+            received.add(event);
+            valueAtEvent = event.getSession().getAttribute(event.getName());
+        }
+
+        @Override
+        public void valueUnbound(HttpSessionBindingEvent event) {
+            events.add("unbound:" + event.getName());
+            received.add(event);
+        }
+    }
+
+    @Test
+    void bindingListener_setReplaceRemoveInvalidate_boundAndUnboundOnceEach() {
+        HttpSession session = loaded(Map.of());
+        Listener first = new Listener();
+        Listener second = new Listener();
+        Listener third = new Listener();
+
+        session.setAttribute("x", first);
+        session.setAttribute("x", first);
+        session.setAttribute("x", second);
+        session.removeAttribute("x");
+        session.setAttribute("y", third);
+        session.invalidate();
+
+        assertEquals(List.of("bound:x", "unbound:x"), first.events);
+        assertEquals(List.of("bound:x", "unbound:x"), second.events);
+        assertEquals(List.of("bound:y", "unbound:y"), third.events);
+    }
+
+    @Test
+    void setAttribute_sameValueAgain_noEvents() {
+        HttpSession session = loaded(Map.of());
+        Listener listener = new Listener();
+        session.setAttribute("x", listener);
+
+        session.setAttribute("x", listener);
+
+        assertEquals(List.of("bound:x"), listener.events);
+    }
+
+    @Test
+    void setAttribute_listener_eventNamesSessionNameAndValueAfterItIsSet() {
+        HttpSession session = loaded(Map.of());
+        Listener listener = new Listener();
+
+        session.setAttribute("x", listener);
+
+        HttpSessionBindingEvent event = listener.received.get(0);
+        assertSame(session, event.getSession());
+        assertEquals("x", event.getName());
+        assertSame(listener, event.getValue());
+        assertSame(listener, listener.valueAtEvent, "the value is bound when valueBound is called");
+    }
+
+    @Test
+    void setAttribute_replacingAListener_oldUnboundNewBound() {
+        HttpSession session = loaded(Map.of());
+        Listener old = new Listener();
+        session.setAttribute("x", old);
+
+        session.setAttribute("x", "plain");
+
+        assertEquals(List.of("bound:x", "unbound:x"), old.events);
+        assertSame(old, old.received.get(1).getValue());
+        assertEquals("plain", session.getAttribute("x"));
+    }
+
+    @Test
+    void setAttribute_nullValue_removesItAndUnbinds() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        Listener listener = new Listener();
+        session.setAttribute("x", listener);
+
+        session.setAttribute("a", null);
+        session.setAttribute("x", null);
+
+        assertNull(session.getAttribute("a"));
+        assertNull(session.getAttribute("x"));
+        assertEquals(Set.of(), names(session));
+        assertEquals(List.of("bound:x", "unbound:x"), listener.events);
+    }
+
+    @Test
+    void setAttribute_nullName_illegalArgument() {
+        HttpSession session = loaded(Map.of());
+        assertThrows(IllegalArgumentException.class, () -> session.setAttribute(null, "v"));
+        assertEquals(Set.of(), names(session));
+    }
+
+    @Test
+    void setAttribute_notStorable_illegalArgumentAndNoEvent() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        NotSerializableListener listener = new NotSerializableListener();
+
+        assertThrows(IllegalArgumentException.class, () -> session.setAttribute("a", listener));
+
+        assertEquals("1", session.getAttribute("a"));
+        assertFalse(listener.bound, "a value that is not stored is not bound");
+    }
+
+    @Test
+    void removeAttribute_absent_nothing() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        session.removeAttribute("absent");
+        assertEquals(Set.of("a"), names(session));
+    }
+
+    @Test
+    void invalidate_thenSpecMethods_illegalState() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        session.invalidate();
+        Map<String, Consumer<HttpSession>> calls = new LinkedHashMap<>();
+        calls.put("getCreationTime", HttpSession::getCreationTime);
+        calls.put("getLastAccessedTime", HttpSession::getLastAccessedTime);
+        calls.put("getAttributeNames", HttpSession::getAttributeNames);
+        calls.put("isNew", HttpSession::isNew);
+        calls.put("invalidate", HttpSession::invalidate);
+        calls.put("getAttribute", s -> s.getAttribute("a"));
+        calls.put("setAttribute", s -> s.setAttribute("a", "2"));
+        calls.put("setAttribute(null)", s -> s.setAttribute("a", null));
+        calls.put("removeAttribute", s -> s.removeAttribute("a"));
+        calls.forEach((method, call) -> assertThrows(IllegalStateException.class, () -> call.accept(session), method));
+    }
+
+    @Test
+    void invalidate_thenGetIdAndServletContext_stillAnswer() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        session.invalidate();
+        assertEquals(ID, session.getId());
+        assertSame(context, session.getServletContext());
+    }
+
+    @Test
+    void accessors_created_newWithItsTimesAndTimeout() {
+        HttpSession session = new HttpSessionAdapter(SessionState.created(codec, ID, NOW, 1800), context);
+        assertTrue(session.isNew());
+        assertEquals(ID, session.getId());
+        assertEquals(NOW, session.getCreationTime());
+        assertEquals(NOW, session.getLastAccessedTime());
+        assertEquals(1800, session.getMaxInactiveInterval());
+        assertSame(context, session.getServletContext());
+    }
+
+    @Test
+    void accessors_loaded_notNewWithStoredValues() {
+        HttpSession session = loaded(Map.of("email", "a@b.c", "count", 7));
+        assertFalse(session.isNew());
+        assertEquals(1_000_000L, session.getCreationTime());
+        assertEquals(2_000_000L, session.getLastAccessedTime());
+        assertEquals(600, session.getMaxInactiveInterval());
+        assertEquals("a@b.c", session.getAttribute("email"));
+        assertEquals(7, session.getAttribute("count"));
+        assertEquals(Set.of("email", "count"), names(session));
+    }
+
+    @Test
+    void setMaxInactiveInterval_any_readBack() {
+        HttpSession session = loaded(Map.of());
+        session.setMaxInactiveInterval(60);
+        assertEquals(60, session.getMaxInactiveInterval());
+    }
+
+    /** A listener that cannot be stored: it must never be told it was bound. */
+    private static final class NotSerializableListener implements HttpSessionBindingListener {
+        boolean bound;
+
+        @Override
+        public void valueBound(HttpSessionBindingEvent event) {
+            bound = true;
+        }
+    }
+
+    private HttpSession loaded(Map<String, Object> attributes) {
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
+        SessionState state = SessionState.loaded(codec,
+                new SessionRecord(ID, 1_000_000L, 2_000_000L, 600, encoded, 1), NOW);
+        return new HttpSessionAdapter(state, context);
+    }
+
+    private static Set<String> names(HttpSession session) {
+        return new TreeSet<>(Collections.list(session.getAttributeNames()));
+    }
+}
