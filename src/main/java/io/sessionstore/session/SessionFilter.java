@@ -115,8 +115,9 @@ public final class SessionFilter implements Filter {
             if (unavailable == null) {
                 throw e;
             }
+            Throwable cause = unavailable.getCause() != null ? unavailable.getCause() : unavailable;
             unavailableWarning.warn("Answering {}: the session store does not answer ({})",
-                    settings.failureStatus(), unavailable.getCause().getClass().getSimpleName());
+                    settings.failureStatus(), cause.getClass().getSimpleName());
             if (!response.isCommitted()) {
                 response.resetBuffer();
                 response.sendError(settings.failureStatus(), "The session store is unavailable");

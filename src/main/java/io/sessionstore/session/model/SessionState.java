@@ -192,6 +192,16 @@ public final class SessionState {
         return unbound;
     }
 
+    /**
+     * The store answered that the session no longer exists (invalidated on another node, or expired): it ends here
+     * too, with nothing left to write.
+     */
+    public synchronized void gone() {
+        attributes.clear();
+        clearChanges();
+        lifecycle = Lifecycle.ENDED;
+    }
+
     /** Gives the session a new id ({@code HttpServletRequest.changeSessionId()}). */
     public synchronized void changeId(String newId) {
         requireValid("changeSessionId");

@@ -71,12 +71,12 @@ final class HttpSessionAdapter implements HttpSession {
 
     @Override
     public void setAttribute(String name, Object value) {
+        if (name == null) {
+            throw new IllegalArgumentException("Session attribute name must not be null");
+        }
         if (value == null) {
             removeAttribute(name);
             return;
-        }
-        if (name == null) {
-            throw new IllegalArgumentException("Session attribute name must not be null");
         }
         Object old = state.setAttribute("setAttribute", name, value);
         if (old != value && old instanceof HttpSessionBindingListener listener) {

@@ -138,20 +138,20 @@ public final class SessionRequest extends HttpServletRequestWrapper {
         if (change.isEmpty() && session == null) {
             return;
         }
-        boolean applied = true;
         if (change.isPresent()) {
             WriteResult result = shared.store().write(change.get());
             if (result instanceof WriteResult.Written written) {
                 knownVersion = written.version();
             } else if (result instanceof WriteResult.Gone) {
-                applied = false;
+                // Invalidated elsewhere (or expired) before this request saved it: for this request it is gone too.
+                session.state().gone();
                 log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
             }
         }
         if (response.isCommitted()) {
             return;
         }
-        if (session != null && session.state().isValid() && applied) {
+        if (session != null && session.state().isValid()) {
             String id = session.getId();
             if (!id.equals(clientId)) {
                 shared.cookie().write(this, response, id);

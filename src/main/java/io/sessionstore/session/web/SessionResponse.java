@@ -30,6 +30,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
+        bodyStarted = false; // the body and the cookies are gone: the next body byte saves and sets them again
         onReset.run();
     }
 

@@ -131,6 +131,7 @@ class HttpSessionAdapterTest {
     void setAttribute_nullName_illegalArgument() {
         HttpSession session = loaded(Map.of());
         assertThrows(IllegalArgumentException.class, () -> session.setAttribute(null, "v"));
+        assertThrows(IllegalArgumentException.class, () -> session.setAttribute(null, null), "as Tomcat's own sessions");
         assertEquals(Set.of(), names(session));
     }
 
