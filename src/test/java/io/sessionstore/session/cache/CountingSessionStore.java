@@ -1,0 +1,86 @@
+package io.sessionstore.session.cache;
+
+import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionRecord;
+import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
+import io.sessionstore.session.store.WriteResult;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A store that counts the calls reaching it and passes them on to another. Hooks run inside a call, after the
+ * wrapped store answered and before the answer is returned: there a test makes something happen "meanwhile".
+ */
+final class CountingSessionStore implements SessionStore {
+
+    private final SessionStore store;
+    private final AtomicInteger loads = new AtomicInteger();
+    private final AtomicInteger writes = new AtomicInteger();
+    private volatile Runnable loadHook = () -> { };
+    private volatile Runnable writeHook = () -> { };
+    private volatile boolean failWrites;
+    private volatile boolean closed;
+
+    CountingSessionStore(SessionStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
+        loads.incrementAndGet();
+        Optional<SessionRecord> loaded = store.loadAndTouch(id, knownVersion, now);
+        Runnable hook = loadHook;
+        loadHook = () -> { };
+        hook.run();
+        return loaded;
+    }
+
+    @Override
+    public WriteResult write(SessionChange change) {
+        writes.incrementAndGet();
+        if (failWrites) {
+            throw new SessionStoreUnavailableException("no answer in time", null);
+        }
+        WriteResult result = store.write(change);
+        Runnable hook = writeHook;
+        writeHook = () -> { };
+        hook.run();
+        return result;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        store.close();
+    }
+
+    /** Loads that reached this store. */
+    int loads() {
+        return loads.get();
+    }
+
+    /** Writes that reached this store. */
+    int writes() {
+        return writes.get();
+    }
+
+    /** Runs {@code hook} once, during the next load, after the wrapped store answered. */
+    void duringNextLoad(Runnable hook) {
+        loadHook = hook;
+    }
+
+    /** Runs {@code hook} once, during the next write, after the wrapped store answered. */
+    void duringNextWrite(Runnable hook) {
+        writeHook = hook;
+    }
+
+    /** From now on every write throws {@link SessionStoreUnavailableException} without reaching the store. */
+    void failWrites() {
+        failWrites = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+}

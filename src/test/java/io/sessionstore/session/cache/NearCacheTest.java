@@ -1,0 +1,272 @@
+package io.sessionstore.session.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.session.store.SessionRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NearCacheTest {
+
+    private static final long NOW = 1_000_000;
+    private static final long MAX_AGE = 10_000;
+
+    private final NearCache cache = new NearCache(100, MAX_AGE);
+
+    @Test
+    void isOn_newCache_false() {
+        assertFalse(cache.isOn());
+        assertEquals(MAX_AGE, cache.maxAgeMillis());
+    }
+
+    @Test
+    void isOn_subscribedThenUnsubscribed_followsTheFeed() {
+        cache.subscribed();
+        assertTrue(cache.isOn());
+        cache.unsubscribed();
+        assertFalse(cache.isOn());
+    }
+
+    @Test
+    void generation_subscribedOrUnsubscribed_moves() {
+        long before = cache.generation();
+        cache.subscribed();
+        long afterSubscribed = cache.generation();
+        cache.unsubscribed();
+        long afterUnsubscribed = cache.generation();
+        assertNotEquals(before, afterSubscribed);
+        assertNotEquals(afterSubscribed, afterUnsubscribed);
+    }
+
+    @Test
+    void generation_putGetAndAnnouncements_unchanged() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.put(record("s1", 1), generation, NOW);
+        cache.get("s1", 1, NOW);
+        cache.announced("s1", 2, NOW);
+        cache.wrote("s1", 3, old -> old, NOW);
+        assertEquals(generation, cache.generation());
+    }
+
+    @Test
+    void get_notSubscribed_nothing() {
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        assertNull(cache.get("s1", 1, NOW));
+    }
+
+    @Test
+    void get_unknownId_nothing() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        assertNull(cache.get("s2", 1, NOW));
+    }
+
+    @Test
+    void get_putWhileSubscribed_recordForClientsThatKnowThatVersionOrLess() {
+        cache.subscribed();
+        SessionRecord record = record("s1", 3);
+        cache.put(record, cache.generation(), NOW);
+        assertSame(record, cache.get("s1", 3, NOW + 1));
+        assertSame(record, cache.get("s1", 0, NOW + 1));
+        assertNull(cache.get("s1", 4, NOW + 1), "a client told of a newer version reads from the store");
+        assertNull(cache.get("s1", -1, NOW + 1), "a client without a version cookie reads from the store");
+    }
+
+    @Test
+    void get_youngerThanMaxAge_record() {
+        cache.subscribed();
+        SessionRecord record = record("s1", 1);
+        cache.put(record, cache.generation(), NOW);
+        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE - 1));
+    }
+
+    @Test
+    void get_olderThanMaxAge_nothing() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        assertNull(cache.get("s1", 1, NOW + MAX_AGE));
+    }
+
+    @Test
+    void announced_newerVersionOrDelete_entryDropped() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.put(record("s2", 1), cache.generation(), NOW);
+        cache.announced("s1", 2, NOW);
+        cache.announced("s2", 0, NOW);
+        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s2", 1, NOW));
+    }
+
+    @Test
+    void announced_versionItHoldsOrOlder_entryKept() {
+        cache.subscribed();
+        SessionRecord record = record("s1", 2);
+        cache.put(record, cache.generation(), NOW);
+        cache.announced("s1", 2, NOW); // its own write coming back
+        cache.announced("s1", 1, NOW); // a late message
+        assertSame(record, cache.get("s1", 2, NOW));
+    }
+
+    @Test
+    void put_loadOlderThanAnAnnouncement_notKept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.announced("s1", 5, NOW);      // a write announced while this node was loading version 4
+        cache.put(record("s1", 4), generation, NOW);
+        assertNull(cache.get("s1", 0, NOW));
+        cache.announced("s2", 0, NOW);      // deleted while loading
+        cache.put(record("s2", 9), generation, NOW);
+        assertNull(cache.get("s2", 0, NOW));
+    }
+
+    @Test
+    void put_loadOfTheAnnouncedVersion_kept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.announced("s1", 5, NOW);
+        SessionRecord record = record("s1", 5);
+        cache.put(record, generation, NOW);
+        assertSame(record, cache.get("s1", 5, NOW));
+    }
+
+    @Test
+    void put_tombstoneOlderThanMaxAge_loadKept() {
+        cache.subscribed();
+        cache.announced("s1", 0, NOW);
+        SessionRecord record = record("s1", 1);
+        cache.put(record, cache.generation(), NOW + MAX_AGE);
+        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE));
+    }
+
+    @Test
+    void put_loadStartedBeforeTheFeedWasLost_notKept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.unsubscribed();
+        cache.subscribed();
+        cache.put(record("s1", 1), generation, NOW);
+        assertNull(cache.get("s1", 1, NOW));
+    }
+
+    @Test
+    void put_loadStartedBeforeASecondConfirmation_notKept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.subscribed(); // confirmed again: announcements may have been missed in between
+        cache.put(record("s1", 1), generation, NOW);
+        assertNull(cache.get("s1", 1, NOW));
+    }
+
+    @Test
+    void unsubscribed_everythingDroppedAndNothingServedUntilSubscribedAgain() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.unsubscribed();
+        assertNull(cache.get("s1", 1, NOW));
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        assertNull(cache.get("s1", 1, NOW), "not kept while unsubscribed");
+        cache.subscribed();
+        assertNull(cache.get("s1", 1, NOW), "nothing held from before the subscription");
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        assertEquals(1, cache.get("s1", 1, NOW).version());
+    }
+
+    @Test
+    void subscribed_again_everythingDropped() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.subscribed();
+        assertNull(cache.get("s1", 1, NOW));
+    }
+
+    @Test
+    void wrote_nextVersionOfTheEntry_entryMovesOnWithTheChange() {
+        cache.subscribed();
+        SessionRecord old = record("s1", 1);
+        cache.put(old, cache.generation(), NOW);
+        SessionRecord changed = record("s1", 2);
+        SessionRecord[] appliedTo = new SessionRecord[1];
+        cache.wrote("s1", 2, record -> {
+            appliedTo[0] = record;
+            return changed;
+        }, NOW);
+        assertSame(old, appliedTo[0], "the change is applied to the entry it follows");
+        assertSame(changed, cache.get("s1", 2, NOW));
+    }
+
+    @Test
+    void wrote_nextVersion_entryAgedFromTheWrite() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        SessionRecord changed = record("s1", 2);
+        cache.wrote("s1", 2, old -> changed, NOW + MAX_AGE - 1);
+        assertSame(changed, cache.get("s1", 2, NOW + MAX_AGE), "younger than the maximum age since the write");
+        assertNull(cache.get("s1", 2, NOW + 2 * MAX_AGE - 1));
+    }
+
+    @Test
+    void wrote_notTheNextVersion_entryDropped() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.wrote("s1", 3, old -> record("s1", 3), NOW); // another node wrote version 2 meanwhile
+        assertNull(cache.get("s1", 0, NOW));
+    }
+
+    @Test
+    void wrote_entryOlderThanMaxAge_entryDropped() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.wrote("s1", 2, old -> record("s1", 2), NOW + MAX_AGE);
+        assertNull(cache.get("s1", 0, NOW + MAX_AGE));
+    }
+
+    @Test
+    void wrote_noEntry_racingLoadOfAnOlderVersionNotKept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.wrote("s1", 2, old -> record("s1", 2), NOW);
+        cache.put(record("s1", 1), generation, NOW); // a load that read version 1 before the write
+        assertNull(cache.get("s1", 0, NOW));
+    }
+
+    @Test
+    void put_moreThanMaxEntries_stillBounded() {
+        NearCache small = new NearCache(10, MAX_AGE);
+        small.subscribed();
+        for (int i = 0; i < 25; i++) {
+            small.put(record("s" + i, 1), small.generation(), NOW);
+        }
+        long held = 0;
+        for (int i = 0; i < 25; i++) {
+            held += small.get("s" + i, 1, NOW) == null ? 0 : 1;
+        }
+        assertTrue(held <= 10, "held " + held + " of at most 10");
+    }
+
+    @Test
+    void put_moreThanMaxEntriesWithOldEntries_oldOnesMakeRoom() {
+        NearCache small = new NearCache(3, MAX_AGE);
+        small.subscribed();
+        for (int i = 0; i < 3; i++) {
+            small.put(record("old" + i, 1), small.generation(), NOW);
+        }
+        SessionRecord young = record("young", 1);
+        small.put(young, small.generation(), NOW + MAX_AGE);
+        assertSame(young, small.get("young", 1, NOW + MAX_AGE));
+        for (int i = 0; i < 3; i++) {
+            assertNull(small.get("old" + i, 1, NOW + 1), "old" + i + " made room");
+        }
+    }
+
+    private static SessionRecord record(String id, long version) {
+        return new SessionRecord(id, 1, 2, 1800, Map.of("email", "Sa@b.c".getBytes(StandardCharsets.UTF_8)), version);
+    }
+}
