@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  *                            token (RFC 6265, section 4.1.1)
  * @param cookieSameSite      {@code Strict}, {@code Lax} or {@code None}
  * @param nearCache           keep recently used sessions on each node, kept coherent through Redis
- * @param nearCacheMaxEntries sessions a node's near cache holds at most, at least 1
+ * @param nearCacheMaxEntries sessions a node's near cache holds at most, 1 to 10,000,000
  * @param nearCacheMaxAge     how long a cached session is used before it is loaded again, 1 s to 1 h; also how late
  *                            an idle session may expire and how far {@code getLastAccessedTime()} may lag
  * @param allowedClasses      {@link java.io.ObjectInputFilter} patterns, separated by {@code ;}, of classes that
@@ -50,6 +50,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+    private static final int MAX_CACHE_ENTRIES = 10_000_000;
     private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
     private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
     private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
@@ -66,7 +67,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         Objects.requireNonNull(redis, "redis");
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException("the session timeout must be between 1 and " + MAX_TIMEOUT.toSeconds()
-                    + " seconds (365 days), not " + timeout.toSeconds());
+                    + " seconds (365 days), not " + describe(timeout));
         }
         if (keyPrefix.isEmpty() || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}' || c == 0x7f)) {
             throw new IllegalArgumentException("the key prefix must not be empty and must hold no whitespace, "
@@ -83,13 +84,13 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             default -> throw new IllegalArgumentException("SameSite must be Strict, Lax or None, not '"
                     + cookieSameSite + "'");
         };
-        if (nearCacheMaxEntries < 1) {
-            throw new IllegalArgumentException("the near cache must hold at least 1 session, not "
-                    + nearCacheMaxEntries);
+        if (nearCacheMaxEntries < 1 || nearCacheMaxEntries > MAX_CACHE_ENTRIES) {
+            throw new IllegalArgumentException("the near cache must hold at least 1 and at most " + MAX_CACHE_ENTRIES
+                    + " sessions, not " + nearCacheMaxEntries);
         }
         if (nearCacheMaxAge.compareTo(MIN_CACHE_AGE) < 0 || nearCacheMaxAge.compareTo(MAX_CACHE_AGE) > 0) {
             throw new IllegalArgumentException("the near cache's maximum age must be between 1 and "
-                    + MAX_CACHE_AGE.toSeconds() + " seconds, not " + nearCacheMaxAge.toMillis() + " ms");
+                    + MAX_CACHE_AGE.toSeconds() + " seconds, not " + describe(nearCacheMaxAge));
         }
         allowedClasses = allowedClasses.strip();
         if (failureStatus < 500 || failureStatus > 599) {
@@ -148,19 +149,30 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static SessionSettings read(UnaryOperator<String> lookup) {
         Builder builder = builder();
         SettingReader reader = new SettingReader(lookup, builder);
-        reader.text(REDIS_URL, builder::redisUrl);
+        // The file first: when there is one, it wins and the URL is not checked.
         reader.text(REDISSON_CONFIG, value -> builder.redissonConfig(Path.of(value)));
+        reader.text(REDIS_URL, builder::redisUrl);
         reader.number(REDIS_TIMEOUT_MS, value -> builder.redisTimeout(Duration.ofMillis(value)));
         reader.number(SESSION_TIMEOUT_SECONDS, value -> builder.timeout(Duration.ofSeconds(value)));
         reader.text(KEY_PREFIX, builder::keyPrefix);
         reader.text(SESSION_COOKIE_NAME, builder::cookieName);
         reader.text(SESSION_COOKIE_SAME_SITE, builder::cookieSameSite);
         reader.onOff(SESSION_NEAR_CACHE, builder::nearCache);
-        reader.number(SESSION_NEAR_CACHE_MAX_ENTRIES, value -> builder.nearCacheMaxEntries(Math.toIntExact(value)));
+        reader.number(SESSION_NEAR_CACHE_MAX_ENTRIES, value -> builder.nearCacheMaxEntries(clamped(value)));
         reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
-        reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(Math.toIntExact(value)));
+        reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(clamped(value)));
         return builder.build();
+    }
+
+    /** A number read for an {@code int} setting; beyond the range of {@code int}, the range check refuses it. */
+    private static int clamped(long value) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+    }
+
+    /** Whole seconds as seconds, anything else in milliseconds: as a message shows a value. */
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " seconds" : duration.toMillis() + " ms";
     }
 
     private static boolean isToken(String name) {
@@ -329,10 +341,11 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             try {
                 setter.accept(parse.apply(value));
                 builder.build();
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException(name + ": out of range: '" + value + "'");
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                String message = e.getMessage();
+                // The settings name the value as they hold it; name it as it was written when that differs.
+                throw new IllegalArgumentException(name + ": " + message
+                        + (message.contains(value) ? "" : " (the value given is '" + value + "')"), e);
             }
         }
     }

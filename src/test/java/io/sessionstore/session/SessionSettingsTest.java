@@ -149,15 +149,15 @@ class SessionSettingsTest {
     @Test
     void build_nearCacheMaxAgeOutOfRange_refusedNamingValueAndRange() {
         assertRefused(() -> SessionSettings.builder().nearCacheMaxAge(Duration.ZERO).build(),
-                "not 0 ms", "between 1 and 3600 seconds");
+                "not 0 seconds", "between 1 and 3600 seconds");
         assertRefused(() -> SessionSettings.builder().nearCacheMaxAge(Duration.ofHours(2)).build(),
-                "7200000 ms", "between 1 and 3600 seconds");
+                "7200 seconds", "between 1 and 3600 seconds");
         assertRefused(() -> canonical(DEFAULTS.timeout(), DEFAULTS.keyPrefix(), DEFAULTS.cookieName(),
                 DEFAULTS.cookieSameSite(), DEFAULTS.nearCacheMaxEntries(), Duration.ZERO, DEFAULTS.failureStatus()),
-                "not 0 ms", "between 1 and 3600 seconds");
+                "not 0 seconds", "between 1 and 3600 seconds");
         assertRefused(() -> canonical(DEFAULTS.timeout(), DEFAULTS.keyPrefix(), DEFAULTS.cookieName(),
                 DEFAULTS.cookieSameSite(), DEFAULTS.nearCacheMaxEntries(), Duration.ofHours(2),
-                DEFAULTS.failureStatus()), "7200000 ms", "between 1 and 3600 seconds");
+                DEFAULTS.failureStatus()), "7200 seconds", "between 1 and 3600 seconds");
         assertEquals(Duration.ofHours(1),
                 SessionSettings.builder().nearCacheMaxAge(Duration.ofHours(1)).build().nearCacheMaxAge());
     }
@@ -348,8 +348,9 @@ class SessionSettingsTest {
     @Test
     void read_badNumbers_refusedNamingSettingAndValue() {
         assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_ENTRIES, "0", "not 0", "at least 1");
-        assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_ENTRIES, "99999999999", "99999999999");
-        assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "7200", "7200000 ms",
+        assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_ENTRIES, "99999999999", "99999999999",
+                "at most 10000000");
+        assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "7200", "not 7200 seconds",
                 "between 1 and 3600 seconds");
         assertReadRefused(SessionSettings.SESSION_FAILURE_STATUS, "404", "not 404", "between 500 and 599");
     }

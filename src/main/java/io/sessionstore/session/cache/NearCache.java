@@ -21,8 +21,15 @@ import java.util.function.UnaryOperator;
  */
 final class NearCache {
 
-    /** A session's record, or a tombstone: the version announced for a session this node does not hold. */
+    /**
+     * A session's record at {@code version}, or a tombstone: a newer version announced than the record it keeps
+     * (or none). A tombstone keeps the record it replaced, so that this node's own write of the next version can
+     * still move it on when the announcement of that write arrives before the write's answer.
+     */
     private record Entry(SessionRecord record, long version, long storedAt) {
+        boolean usable() {
+            return record != null && record.version() == version;
+        }
     }
 
     private static final long DELETED = Long.MAX_VALUE;
@@ -61,7 +68,7 @@ final class NearCache {
             return null;
         }
         Entry entry = entries.get(id);
-        if (entry == null || entry.record() == null || now - entry.storedAt() >= maxAgeMillis
+        if (entry == null || !entry.usable() || now - entry.storedAt() >= maxAgeMillis
                 || entry.version() < knownVersion) {
             return null;
         }
@@ -81,13 +88,7 @@ final class NearCache {
             }
             return new Entry(record, record.version(), now);
         });
-        if (entries.size() > maxEntries) {
-            long oldest = now - maxAgeMillis;
-            entries.values().removeIf(entry -> entry.storedAt() <= oldest);
-            if (entries.size() > maxEntries) {
-                reset();
-            }
-        }
+        trim(now);
     }
 
     /**
@@ -96,19 +97,25 @@ final class NearCache {
      */
     void wrote(String id, long version, UnaryOperator<SessionRecord> change, long now) {
         entries.compute(id, (key, old) -> {
-            if (old != null && old.record() != null && old.version() == version - 1
-                    && now - old.storedAt() < maxAgeMillis && subscribed) {
+            if (old != null && old.record() != null && old.record().version() == version - 1
+                    && old.version() <= version && now - old.storedAt() < maxAgeMillis && subscribed) {
                 return new Entry(change.apply(old.record()), version, now);
             }
             return old != null && old.version() >= version ? old : new Entry(null, version, now);
         });
+        trim(now);
     }
 
     /** A write announced {@code version} of a session (0: deleted). */
     void announced(String id, long version, long now) {
         long announced = version == 0 ? DELETED : version;
-        entries.compute(id, (key, old) -> old != null && old.version() >= announced ? old
-                : new Entry(null, announced, now));
+        entries.compute(id, (key, old) -> {
+            if (old != null && old.version() >= announced) {
+                return old;
+            }
+            return new Entry(old == null || version == 0 ? null : old.record(), announced, now);
+        });
+        trim(now);
     }
 
     void subscribed() {
@@ -119,6 +126,21 @@ final class NearCache {
     void unsubscribed() {
         subscribed = false;
         reset();
+    }
+
+    /**
+     * Keeps the map within {@code maxEntries}: entries older than the maximum age go first (a tombstone is needed
+     * only while a load that started before it may still return, far less than that age); if that is not enough,
+     * everything goes.
+     */
+    private void trim(long now) {
+        if (entries.size() > maxEntries) {
+            long oldest = now - maxAgeMillis;
+            entries.values().removeIf(entry -> entry.storedAt() <= oldest);
+            if (entries.size() > maxEntries) {
+                reset();
+            }
+        }
     }
 
     private void reset() {

@@ -46,17 +46,27 @@ public record RedisSettings(String url, Path configFile, Duration timeout) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
-    /** @throws IllegalArgumentException when {@code url} is not a Redis URL */
+    /** @throws IllegalArgumentException naming the URL, its password left out, when it is not a Redis URL */
     static URI uri(String url) {
+        Objects.requireNonNull(url, "url");
         URI uri;
         try {
-            uri = new URI(Objects.requireNonNull(url, "url"));
+            uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+            uri = null;
         }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("a Redis URL looks like redis://host:port or rediss://host:port");
+        if (uri == null || !"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("a Redis URL looks like redis://host:port or rediss://host:port "
+                    + "(user and password percent-encoded), not '" + withoutPassword(url) + "'");
         }
         return uri;
+    }
+
+    /** The URL with whatever stands between {@code ://} and {@code @} replaced, for messages. */
+    private static String withoutPassword(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***" + url.substring(at) : url;
     }
 }
