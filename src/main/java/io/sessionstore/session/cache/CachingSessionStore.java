@@ -17,8 +17,9 @@ import java.util.Optional;
  * <ul>
  *   <li>load: from memory when an entry may be used (see below), else from the store, then kept unless a newer
  *       version or a delete was announced while it loaded;</li>
- *   <li>write: to the store first, then the entry follows the result (see the policies); a failed write leaves the
- *       cache as it was, and the next load of that session goes to the store only if its version moved.</li>
+ *   <li>write: to the store first, then the entry follows the result (see the policies). A write that fails leaves
+ *       the cache as it was: the client was not told of a new version, and if the write was applied after all,
+ *       its announcement drops the entry.</li>
  * </ul>
  *
  * <h2>When an entry may be used</h2>
