@@ -1,0 +1,397 @@
+package io.sessionstore.session.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.SessionStoreContract;
+import io.sessionstore.session.store.UnreadableSessionException;
+import io.sessionstore.session.store.WriteResult;
+import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.Poll;
+import io.sessionstore.testing.PrivateRedis;
+import io.sessionstore.testing.RespClient;
+import io.sessionstore.testing.TestRedis;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.redisson.api.RTopic;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The contract against {@link RedisSessionStore} on the shared test Redis, and what only Redis shows: keys, hash
+ * fields, TTLs, scripts, memory and announcements. Under a key prefix of its own, deleted afterwards.
+ */
+@NeedsRedis
+class RedisSessionStoreTest extends SessionStoreContract {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AttributeCodec codec = new AttributeCodec("", RedisSessionStoreTest.class.getClassLoader());
+    private static String prefix;
+    private static RedisConnection connection;
+    private static RespClient redis;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        prefix = TestRedis.uniquePrefix("redis-store");
+        connection = RedisConnection.open(new RedisSettings(TestRedis.url(), null, Duration.ofMillis(800)));
+        redis = new RespClient(TestRedis.url());
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if (redis != null) {
+            redis.deleteKeys(prefix);
+            redis.close();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Override
+    protected SessionStore store(Duration grace) {
+        return new RedisSessionStore(connection, prefix, grace);
+    }
+
+    /**
+     * A client of a private Redis: for tests that flush the script cache, which every client of a server shares, so
+     * that they never disturb other tests on the shared Redis.
+     */
+    private static RedisConnection connect(PrivateRedis server) throws Exception {
+        return RedisConnection.open(new RedisSettings(server.url(), null, Duration.ofMillis(800)));
+    }
+
+    /** The store under test, for its key names. */
+    private RedisSessionStore redisStore() {
+        return (RedisSessionStore) store;
+    }
+
+    @Test
+    void loadAndTouch_sessionWithTimeout_setsAccessTimeAndTtlOfTimeoutPlusGrace() throws Exception {
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30));
+        String id = newId();
+        graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("email", codec.encode("email", "a@b.c")))));
+        redis.call("EXPIRE", graced.key(id), 10);
+
+        assertEquals(ACCESSED, graced.loadAndTouch(id, -1, ACCESSED + 5_000).orElseThrow().lastAccessedTime());
+
+        assertEquals(String.valueOf(ACCESSED + 5_000), redis.text("HGET", graced.key(id), "a"));
+        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+    }
+
+    @Test
+    void write_createAndUpdate_setTtlOfTimeoutPlusGrace() throws Exception {
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30));
+        String id = newId();
+
+        graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("a", bytes("S1")))));
+        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+        redis.call("EXPIRE", graced.key(id), 10);
+        graced.write(update(id, Map.of("b", bytes("S2")), Set.of()));
+
+        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+    }
+
+    @Test
+    void write_graceOfAFractionOfASecond_roundedUpToWholeSeconds() throws Exception {
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofMillis(1_500));
+        String id = newId();
+
+        graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of())));
+
+        assertTtlAbout(TIMEOUT + 2, graced.key(id));
+    }
+
+    @Test
+    void write_updateWithTimeoutChange_setsTimeoutFieldAndExpiry() throws Exception {
+        String id = create(TIMEOUT, Map.of("a", bytes("S1")));
+
+        store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(120)));
+
+        assertEquals("120", redis.text("HGET", redisStore().key(id), "t"));
+        assertTtlAbout(120, redisStore().key(id));
+    }
+
+    @Test
+    void write_updateWithoutTimeoutChange_keepsTimeoutAndNoExpiryAnotherNodeSet() throws Exception {
+        String id = create(TIMEOUT, Map.of("a", bytes("S1")));
+        String key = redisStore().key(id);
+        redis.call("HSET", key, "t", "0"); // another node: setMaxInactiveInterval(0)
+        redis.call("PERSIST", key);
+
+        assertEquals(new WriteResult.Written(2), store.write(update(id, Map.of("b", bytes("S2")), Set.of())));
+
+        assertEquals("0", redis.text("HGET", key, "t"));
+        assertEquals(-1, redis.number("TTL", key), "still without expiry");
+    }
+
+    @Test
+    void write_createThenUpdate_exactlyTheFormatsHashFields() throws Exception {
+        String id = create(TIMEOUT, Map.of("keep", codec.encode("keep", "k"), "drop", codec.encode("drop", "d")));
+        String key = redisStore().key(id);
+        assertEquals(new TreeSet<>(List.of("f", "c", "a", "t", "v", "@keep", "@drop")),
+                new TreeSet<>(redis.list("HKEYS", key)), "after the create");
+        assertEquals("2", redis.text("HGET", key, "f"), "format");
+        assertEquals(String.valueOf(CREATED), redis.text("HGET", key, "c"));
+        assertEquals(String.valueOf(ACCESSED), redis.text("HGET", key, "a"));
+        assertEquals(String.valueOf(TIMEOUT), redis.text("HGET", key, "t"));
+        assertEquals("1", redis.text("HGET", key, "v"));
+        redis.call("HSET", key, "@direct", codec.encode("direct", "from elsewhere"));
+
+        store.write(update(id, Map.of("mine", codec.encode("mine", 42L)), Set.of("drop")));
+
+        assertEquals(new TreeSet<>(List.of("f", "c", "a", "t", "v", "@keep", "@direct", "@mine")),
+                new TreeSet<>(redis.list("HKEYS", key)), "after the update");
+        assertEquals("2", redis.text("HGET", key, "v"));
+        assertEquals(Map.of("keep", "k", "direct", "from elsewhere", "mine", 42L),
+                decode(store.loadAndTouch(id, -1, ACCESSED).orElseThrow().attributes()));
+    }
+
+    @Test
+    void loadAndTouch_storedSession_updatesTheAccessFieldOnly() throws Exception {
+        String id = create(TIMEOUT, Map.of("a", bytes("S1")));
+        String key = redisStore().key(id);
+
+        store.loadAndTouch(id, -1, ACCESSED + 7_000);
+
+        assertEquals(String.valueOf(ACCESSED + 7_000), redis.text("HGET", key, "a"));
+        assertEquals("1", redis.text("HGET", key, "v"), "a touch is not a change");
+        assertEquals(String.valueOf(CREATED), redis.text("HGET", key, "c"));
+    }
+
+    @Test
+    void loadAndTouch_unknownId_noKeyCreated() throws Exception {
+        String id = newId();
+
+        store.loadAndTouch(id, -1, ACCESSED);
+
+        assertEquals(0, redis.number("EXISTS", redisStore().key(id)));
+    }
+
+    @Test
+    void write_updateOfDeletedKey_goneAndNoKeyCreated() throws Exception {
+        String id = create(TIMEOUT, Map.of("a", bytes("S1")));
+        redis.call("DEL", redisStore().key(id)); // deleted by another node, or expired
+
+        assertEquals(WriteResult.GONE, store.write(update(id, Map.of("b", bytes("S2")), Set.of())));
+
+        assertEquals(0, redis.number("EXISTS", redisStore().key(id)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileIds") // the contract's
+    void hostileId_loadUpdateRenameDelete_noKeyUnderThePrefixCreated(String hostile) throws Exception {
+        Set<String> before = new TreeSet<>(redis.keys(prefix));
+        String newId = newId();
+
+        store.loadAndTouch(hostile, -1, ACCESSED);
+        store.write(update(hostile, Map.of("b", bytes("S2")), Set.of()));
+        store.write(new SessionChange.Rename(hostile, snapshot(newId, TIMEOUT, Map.of())));
+        store.write(new SessionChange.Delete(hostile));
+
+        assertEquals(0, redis.number("EXISTS", redisStore().key(hostile)), "no key for the hostile id");
+        assertEquals(before, new TreeSet<>(redis.keys(prefix)), "keys under the prefix");
+    }
+
+    @Test
+    void loadAndTouch_hashWithoutMetadata_unreadable() throws Exception {
+        String id = newId();
+        redis.call("HSET", redisStore().key(id), "@email", codec.encode("email", "a@b.c"));
+
+        UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
+                () -> store.loadAndTouch(id, -1, ACCESSED));
+        assertEquals("session metadata is missing", e.getMessage());
+    }
+
+    @Test
+    void loadAndTouch_nonNumericMetadata_unreadable() throws Exception {
+        String id = newId();
+        redis.call("HSET", redisStore().key(id), "c", "yesterday", "a", "1", "t", "60");
+
+        UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
+                () -> store.loadAndTouch(id, -1, ACCESSED));
+        assertEquals("session metadata is not numeric", e.getMessage());
+    }
+
+    @Test
+    void loadAndTouch_nonNumericVersionOrFormat_unreadable() throws Exception {
+        String badVersion = newId();
+        String badFormat = newId();
+        redis.call("HSET", redisStore().key(badVersion), "c", "1", "a", "1", "t", "60", "v", "two");
+        redis.call("HSET", redisStore().key(badFormat), "f", "two", "c", "1", "a", "1", "t", "60", "v", "1");
+
+        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, ACCESSED));
+        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, ACCESSED));
+    }
+
+    @Test
+    void everyOperation_afterScriptFlush_stillWorks() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO);
+            String id = newId();
+            String renamed = newId();
+            admin.call("SCRIPT", "FLUSH");
+            assertEquals(new WriteResult.Written(1),
+                    flushed.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("a", bytes("S1"))))));
+            admin.call("SCRIPT", "FLUSH");
+            assertNotNull(flushed.loadAndTouch(id, -1, ACCESSED).orElseThrow());
+            admin.call("SCRIPT", "FLUSH");
+            assertEquals(new WriteResult.Written(2), flushed.write(update(id, Map.of("b", bytes("S2")), Set.of())));
+            admin.call("SCRIPT", "FLUSH");
+            assertEquals(new WriteResult.Written(1), flushed.write(new SessionChange.Rename(id,
+                    snapshot(renamed, TIMEOUT, Map.of("a", bytes("S1"), "b", bytes("S2"), "c", bytes("S3"))))));
+            admin.call("SCRIPT", "FLUSH");
+            assertEquals(WriteResult.DELETED, flushed.write(new SessionChange.Delete(renamed)));
+
+            assertEquals(0, admin.number("EXISTS", flushed.key(id)), "renamed away");
+            assertEquals(0, admin.number("EXISTS", flushed.key(renamed)), "deleted");
+        }
+    }
+
+    @Test
+    void write_replaceAfterScriptFlush_stillWorks() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO);
+            String earlier = newId();
+            flushed.write(new SessionChange.Create(snapshot(earlier, TIMEOUT, Map.of("a", bytes("S1")))));
+            assertEquals(new WriteResult.Written(1), flushed.write(new SessionChange.Replace(earlier,
+                    snapshot(newId(), TIMEOUT, Map.of()))), "a replace before the flush, as on a running node");
+            String oldId = newId();
+            flushed.write(new SessionChange.Create(snapshot(oldId, TIMEOUT, Map.of("a", bytes("S1")))));
+            SessionChange.Snapshot replacement = snapshot(newId(), TIMEOUT, Map.of("d", bytes("S4")));
+            admin.call("SCRIPT", "FLUSH"); // as after a restart or a failover: Redis knows no script
+
+            assertEquals(new WriteResult.Written(1), flushed.write(new SessionChange.Replace(oldId, replacement)));
+
+            assertEquals(0, admin.number("EXISTS", flushed.key(oldId)), "old key");
+            assertEquals(1, admin.number("EXISTS", flushed.key(replacement.id())), "new key");
+        }
+    }
+
+    /**
+     * The key's length counts in {@code MEMORY USAGE}, so this test writes under a prefix as long as the default
+     * {@code sessionstore:} (13 characters), of its own, and a session as the demo stores it: the default timeout of
+     * 30 minutes, a version and one email.
+     */
+    @Test
+    void memoryUsage_sessionWithOneEmail_atMost200Bytes() throws Exception {
+        StringBuilder ownPrefix = new StringBuilder("test:");
+        for (int i = 0; i < 7; i++) {
+            ownPrefix.append(Character.forDigit(RANDOM.nextInt(36), 36));
+        }
+        ownPrefix.append(':');
+        assertEquals("sessionstore:".length(), ownPrefix.length(), ownPrefix.toString());
+        RedisSessionStore sized = new RedisSessionStore(connection, ownPrefix.toString(), Duration.ZERO);
+        String id = newId();
+        try {
+            long now = System.currentTimeMillis();
+            sized.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, 1800,
+                    Map.of("email", codec.encode("email", "carol.someone@example.com")))));
+
+            long bytes = redis.number("MEMORY", "USAGE", sized.key(id), "SAMPLES", "0");
+
+            System.out.println("MEMORY USAGE of a session holding one email: " + bytes + " bytes");
+            assertTrue(bytes <= 200, "MEMORY USAGE " + bytes + " bytes, expected at most 200");
+        } finally {
+            redis.call("DEL", sized.key(id));
+        }
+    }
+
+    @Test
+    void write_rename_movesTheKeyWithItsTtl() throws Exception {
+        String oldId = create(TIMEOUT, Map.of("a", bytes("S1")));
+        String newId = newId();
+
+        store.write(new SessionChange.Rename(oldId, snapshot(newId, TIMEOUT, Map.of("a", bytes("S1")))));
+
+        assertEquals(0, redis.number("EXISTS", redisStore().key(oldId)), "old key");
+        assertEquals(1, redis.number("EXISTS", redisStore().key(newId)), "new key");
+        assertEquals("1", redis.text("HGET", redisStore().key(newId), "v"));
+        assertTtlAbout(TIMEOUT, redisStore().key(newId));
+    }
+
+    @Test
+    void write_renameOfDeletedKey_goneAndNoNewKey() throws Exception {
+        String oldId = create(TIMEOUT, Map.of("a", bytes("S1")));
+        String newId = newId();
+        redis.call("DEL", redisStore().key(oldId)); // invalidated on another node meanwhile
+
+        assertEquals(WriteResult.GONE,
+                store.write(new SessionChange.Rename(oldId, snapshot(newId, TIMEOUT, Map.of("a", bytes("S1"))))));
+
+        assertEquals(0, redis.number("EXISTS", redisStore().key(newId)));
+    }
+
+    @Test
+    void key_ofAnId_prefixSessionAndTheIdAsHashTag() {
+        assertEquals(prefix + "session:{abc}", redisStore().key("abc"));
+    }
+
+    @Test
+    void write_changes_announceIdAndVersionOrZeroOnTheEventsChannel() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        RTopic topic = connection.client().getTopic(prefix + "session-events", StringCodec.INSTANCE);
+        int listener = topic.addListener(String.class, (channel, message) -> messages.add(message));
+        try {
+            String a = newId();
+            String b = newId();
+            String c = newId();
+            store.write(new SessionChange.Create(snapshot(a, TIMEOUT, Map.of("x", bytes("S1")))));
+            store.write(update(a, Map.of("x", bytes("S2")), Set.of()));
+            store.write(update(a, Map.of(), Set.of("x")));
+            store.write(new SessionChange.Rename(a, snapshot(b, TIMEOUT, Map.of())));
+            store.write(update(b, Map.of("y", bytes("S3")), Set.of()));
+            store.write(new SessionChange.Replace(b, snapshot(c, TIMEOUT, Map.of())));
+            store.write(new SessionChange.Delete(c));
+            store.write(new SessionChange.Delete(c)); // already gone: nothing to announce
+            store.write(update(c, Map.of("z", bytes("S4")), Set.of())); // gone: nothing written, nothing announced
+            String last = newId();
+            store.write(new SessionChange.Create(snapshot(last, TIMEOUT, Map.of())));
+            store.write(new SessionChange.Delete(last));
+
+            Poll.until(Duration.ofSeconds(5), "the last announcement", () -> messages.contains(last + " 0"));
+
+            List<String> expected = List.of(a + " 2", a + " 3", a + " 0", b + " 2", b + " 0", c + " 0", last + " 0");
+            assertEquals(expected, messages, "creates, gone updates and deletes of gone sessions announce nothing");
+            for (String message : expected) {
+                RedisSessionFormat.Announcement parsed = RedisSessionFormat.parseMessage(message);
+                assertEquals(message, parsed.id() + " " + parsed.version(), "read back by the feed's parser");
+            }
+        } finally {
+            topic.removeListener(listener);
+        }
+    }
+
+    /** Asserts a TTL within 10 s below {@code seconds}: the test may take a moment after it was set. */
+    private static void assertTtlAbout(long seconds, String key) throws Exception {
+        long ttl = redis.number("TTL", key);
+        assertTrue(ttl > seconds - 10 && ttl <= seconds, "TTL " + ttl + " s, expected about " + seconds + " s");
+    }
+
+    /** Attribute values decoded by the session model's codec. */
+    private static Map<String, Object> decode(Map<String, byte[]> attributes) {
+        Map<String, Object> decoded = new HashMap<>();
+        attributes.forEach((name, value) -> decoded.put(name, codec.decode(name, value)));
+        return decoded;
+    }
+}
