@@ -2,6 +2,7 @@ package io.sessionstore.session.redis;
 
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.UnreadableSessionException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code f}: the format of the hash, {@value #FORMAT}. A hash without it is format 1, written before the
  *       marker existed, and otherwise the same: this class reads both (format N reads N-1). A hash of a newer
- *       format than this class knows is unreadable here.</li>
+ *       format than this class knows is left alone and the load fails as unavailable (503): during a rolling
+ *       upgrade, a newer format must not be written until every node reads it.</li>
  *   <li>{@code c}: creation time, epoch milliseconds, decimal</li>
  *   <li>{@code a}: last access time, epoch milliseconds, decimal</li>
  *   <li>{@code t}: max inactive interval in seconds, decimal; zero or less means no TTL</li>
@@ -168,7 +170,8 @@ final class RedisSessionFormat {
 
     /**
      * @param fields the reply of {@link #LOAD}: field, value, field, value... as byte arrays; not empty
-     * @throws UnreadableSessionException when metadata is missing or not numeric, or the format is newer
+     * @throws UnreadableSessionException when metadata is missing or not numeric
+     * @throws SessionStoreUnavailableException when the hash is of a newer format than this node reads
      */
     SessionRecord toRecord(String id, List<Object> fields) {
         Long created = null;
@@ -198,8 +201,10 @@ final class RedisSessionFormat {
             throw new UnreadableSessionException("session metadata is not numeric", e);
         }
         if (format > FORMAT) {
-            throw new UnreadableSessionException("session stored in format " + format + "; this version reads up to "
-                    + FORMAT);
+            // Written by a newer node (a rolling upgrade): not corrupt, so not to be deleted; this node cannot serve
+            // it, and a load balancer may try another node.
+            throw new SessionStoreUnavailableException("Session stored in format " + format
+                    + "; this node reads formats up to " + FORMAT + ": upgrade it", null);
         }
         if (created == null || accessed == null || timeout == null) {
             throw new UnreadableSessionException("session metadata is missing");

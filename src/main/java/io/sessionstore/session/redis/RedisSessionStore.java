@@ -34,7 +34,8 @@ import org.redisson.client.codec.ByteArrayCodec;
  *   <li>{@link SessionChange.Delete}: {@link RedisSessionFormat#DELETE} ({@code DEL}, {@code PUBLISH})</li>
  *   <li>{@link SessionChange.Replace}: {@code DELETE} and {@code REPLACE} pipelined in one non-atomic batch</li>
  * </ul>
- * Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them. Every call
+ * Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them, except in a
+ * batch, which this class loads the scripts for and runs again. Every call
  * goes through {@link RedisConnection#call}, so request threads keep nothing of Netty's. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
@@ -88,7 +89,7 @@ public final class RedisSessionStore implements SessionStore {
             return call("save", () -> delete(rename.oldId()) ? replace(rename.session()) : WriteResult.GONE);
         }
         if (change instanceof SessionChange.Replace replace) {
-            return call("save", () -> deleteAndCreate(replace));
+            return call("save", () -> deleteAndCreate(replace, true));
         }
         throw new IllegalArgumentException("Unknown change " + change);
     }
@@ -107,7 +108,8 @@ public final class RedisSessionStore implements SessionStore {
         return deleted != null && deleted > 0;
     }
 
-    private WriteResult deleteAndCreate(SessionChange.Replace replace) {
+    /** @param mayReload whether a NOSCRIPT answer may load the scripts and run the batch once more */
+    private WriteResult deleteAndCreate(SessionChange.Replace replace, boolean mayReload) {
         RBatch batch = connection.client().createBatch(BatchOptions.defaults()
                 .executionMode(BatchOptions.ExecutionMode.IN_MEMORY));
         RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
@@ -117,7 +119,19 @@ public final class RedisSessionStore implements SessionStore {
         String created = format.key(replace.session().id());
         batched.evalAsync(created, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE, RScript.ReturnType.INTEGER,
                 List.of(created), format.replaceArgs(replace.session()));
-        batch.execute();
+        try {
+            batch.execute();
+        } catch (RedisException e) {
+            if (!mayReload || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                throw e;
+            }
+            // A batch sends EVALSHA without falling back to EVAL, and Redis forgets scripts on a restart, a
+            // failover or SCRIPT FLUSH. Both scripts are idempotent (a delete, and a whole hash written again), so
+            // loading them and running the batch once more is safe.
+            script.scriptLoad(RedisSessionFormat.DELETE); // on every master
+            script.scriptLoad(RedisSessionFormat.REPLACE);
+            return deleteAndCreate(replace, false);
+        }
         return new WriteResult.Written(1);
     }
 
