@@ -1,37 +1,43 @@
 package io.sessionstore.app;
 
-import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
+import io.sessionstore.session.SessionStoreInitializer;
 import io.sessionstore.session.redis.RedisConnection;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
-import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the application: reads {@link AppSettings}, opens the one Redis connection of this web application (the
- * visit counter's and the sessions'), and registers the session filter (unless {@code SESSION_STORE=container})
- * and the servlets with what they need.
+ * Starts the demo: reads {@link AppSettings} and registers the servlets with what they need. The session layer is
+ * registered by the library itself, as for any application ({@link SessionStoreInitializer}); the visit counter
+ * shares its Redis connection, or opens one when the container's sessions are used
+ * ({@code SESSION_STORE=container}).
  * A start that cannot go on leaves its reason in the context attribute {@link #STARTUP_PROBLEM}.
  */
 public final class AppContextListener implements ServletContextListener {
 
-    public static final String STARTUP_PROBLEM = "io.sessionstore.startupProblem";
+    public static final String STARTUP_PROBLEM = SessionStoreInitializer.STARTUP_PROBLEM;
     private static final Logger log = LoggerFactory.getLogger(AppContextListener.class);
 
     private RedisConnection redis;
+    /** Whether this listener opened {@link #redis} (the session layer is off) and so closes it. */
+    private boolean ownConnection;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         AppSettings settings;
         try {
-            settings = AppSettings.read(SessionSettings.lookup(context));
-            redis = RedisConnection.open(settings.sessions().redis());
+            settings = AppSettings.read(SessionSettings.lookup(context), SessionSettings.read(context));
+            // The session layer shares its connection when it is on; with the container's sessions, open one.
+            redis = (RedisConnection) context.getAttribute(SessionStoreInitializer.REDIS_CONNECTION);
+            if (redis == null) {
+                redis = RedisConnection.open(settings.sessions().redis());
+                ownConnection = true;
+            }
         } catch (IllegalArgumentException | IOException e) {
             throw fail(context, "Configuration error: " + e.getMessage());
         }
@@ -41,38 +47,32 @@ public final class AppContextListener implements ServletContextListener {
             throw fail(context, "Cannot reach Redis at " + sessions.redis().describe()
                     + ". Start it (for example: redis-server --daemonize yes) or point REDIS_URL at it.");
         }
-        CsrfCookie csrf = new CsrfCookie();
-        VisitCounter visits = new VisitCounter(redis, sessions.keyPrefix(), settings.visitTtlSeconds());
-        if (settings.redisSessions()) {
-            context.addFilter("sessions", new SessionFilter(sessions, redis))
-                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        } else {
+        if (ownConnection) {
             context.setSessionTimeout((int) Math.max(1, sessions.timeout().toMinutes()));
         }
+        CsrfCookie csrf = new CsrfCookie();
+        VisitCounter visits = new VisitCounter(redis, sessions.keyPrefix(), settings.visitTtlSeconds());
         context.addServlet("visits", new VisitServlet(visits, csrf, settings.visitTtlSeconds())).addMapping("");
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
         context.addServlet("health", new HealthServlet(health)).addMapping("/health");
-        log.info("session-store started: sessions in {}{}, Redis at {}, key prefix '{}'",
-                settings.redisSessions() ? "Redis" : "the container",
-                settings.redisSessions() && sessions.nearCache() ? " with a near cache" : "",
-                sessions.redis().describe(), sessions.keyPrefix());
+        log.info("Demo started: sessions in {}, visit counter in {}", ownConnection ? "the container" : "Redis",
+                sessions.redis().describe());
     }
 
-    /** Filters are destroyed before this is called ({@code ServletContextListener.contextDestroyed}): the connection is free. */
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        if (redis != null) {
+        if (redis != null && ownConnection) {
             redis.close();
         }
     }
 
     private IllegalStateException fail(ServletContext context, String problem) {
         context.setAttribute(STARTUP_PROBLEM, problem);
-        if (redis != null) {
+        if (redis != null && ownConnection) {
             redis.close();
-            redis = null;
         }
+        redis = null;
         return new IllegalStateException(problem);
     }
 }

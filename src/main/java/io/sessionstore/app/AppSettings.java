@@ -1,42 +1,30 @@
 package io.sessionstore.app;
 
 import io.sessionstore.session.SessionSettings;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * The demo application's settings: its own, and the session layer's, read with the same lookup
- * ({@link SessionSettings#lookup}: context parameter, system property, environment).
+ * The demo application's settings: its own, read with the session layer's lookup ({@link SessionSettings#lookup}:
+ * context parameter, system property, environment), and the session layer's, which hold the Redis of the counter.
  *
- * @param sessionStore        {@code redis}, or {@code container} for Tomcat's own in-memory sessions (the baseline)
  * @param visitTtlSeconds     the visit counter's sliding window
  * @param requireRedisAtStart fail the start when Redis does not answer (the embedded launcher sets it); a WAR in a
  *                            standalone Tomcat starts anyway and answers 503 until Redis is back
  * @param sessions            the session layer's settings; their Redis holds the visit counter too
  */
-public record AppSettings(String sessionStore, int visitTtlSeconds, boolean requireRedisAtStart,
-                          SessionSettings sessions) {
+public record AppSettings(int visitTtlSeconds, boolean requireRedisAtStart, SessionSettings sessions) {
 
-    public static final String SESSION_STORE = "SESSION_STORE";
     public static final String VISIT_TTL_SECONDS = "VISIT_TTL_SECONDS";
     public static final String REDIS_REQUIRED_AT_START = "REDIS_REQUIRED_AT_START";
 
-    public boolean redisSessions() {
-        return "redis".equals(sessionStore);
-    }
-
     /**
-     * @param lookup a name's value from the most specific source, or null
+     * @param lookup   a name's value from the most specific source, or null
+     * @param sessions the session layer's settings, as the library read them
      * @throws IllegalArgumentException naming the setting and what is wrong with it
      */
-    public static AppSettings read(UnaryOperator<String> lookup) {
-        String store = text(lookup, SESSION_STORE, "redis").toLowerCase(Locale.ROOT);
-        if (!store.equals("redis") && !store.equals("container")) {
-            throw new IllegalArgumentException(SESSION_STORE + " must be 'redis' or 'container', not '" + store + "'");
-        }
-        return new AppSettings(store, visitTtl(lookup),
-                Boolean.parseBoolean(text(lookup, REDIS_REQUIRED_AT_START, "false")),
-                SessionSettings.read(lookup));
+    public static AppSettings read(UnaryOperator<String> lookup, SessionSettings sessions) {
+        return new AppSettings(visitTtl(lookup), Boolean.parseBoolean(text(lookup, REDIS_REQUIRED_AT_START, "false")),
+                sessions);
     }
 
     private static int visitTtl(UnaryOperator<String> lookup) {

@@ -7,9 +7,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import jakarta.servlet.ServletContextAttributeEvent;
-import jakarta.servlet.ServletContextAttributeListener;
 import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.WebResourceRoot;
@@ -26,7 +25,11 @@ import org.apache.catalina.webresources.StandardRoot;
  */
 public final class EmbeddedTomcat implements AutoCloseable {
 
-    /** Context attribute in which the application leaves the reason it could not start. */
+    /**
+     * Context attribute in which the application, or the session layer, leaves the reason it could not start (the
+     * same name as {@code SessionStoreInitializer.STARTUP_PROBLEM}, which this class cannot see: it runs outside the
+     * web application).
+     */
     public static final String STARTUP_PROBLEM = "io.sessionstore.startupProblem";
 
     private final Tomcat tomcat;
@@ -38,16 +41,15 @@ public final class EmbeddedTomcat implements AutoCloseable {
         this.tomcat = tomcat;
         this.context = context;
         this.baseDir = baseDir;
-        // Noted as it is set: a context that fails to start drops its attributes.
-        context.addServletContainerInitializer((classes, servletContext) ->
-                servletContext.addListener(new ServletContextAttributeListener() {
-                    @Override
-                    public void attributeAdded(ServletContextAttributeEvent event) {
-                        if (STARTUP_PROBLEM.equals(event.getName())) {
-                            startupProblem.set(String.valueOf(event.getValue()));
-                        }
-                    }
-                }), null);
+        // Read before the stop that follows a failed start: the stop drops the context's attributes.
+        context.addLifecycleListener(event -> {
+            if (Lifecycle.BEFORE_STOP_EVENT.equals(event.getType()) && startupProblem.get() == null) {
+                Object problem = context.getServletContext().getAttribute(STARTUP_PROBLEM);
+                if (problem != null) {
+                    startupProblem.set(problem.toString());
+                }
+            }
+        });
     }
 
     /**

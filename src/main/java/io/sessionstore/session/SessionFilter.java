@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Replaces the container's {@code HttpSession} with one kept in a {@link SessionStore}: Redis, with a near cache on
  * each node, unless another store is given.
  *
- * <p>Map it to {@code /*} for {@code REQUEST} dispatches, first in the chain. Includes, forwards and error pages
- * reuse the wrapped request, so they add no load and no save. When the store cannot be reached the answer is the
+ * <p>Map it to {@code /*} for {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatches, first in the chain
+ * ({@link SessionStoreInitializer} does). Includes and forwards reuse the wrapped request; an error page or an async
+ * dispatch of a request the filter wrapped goes on with the same session, loaded at most once per request. When the store cannot be reached the answer is the
  * settings' failure status ({@code 503} by default, through {@code sendError}, so the application's error page for
  * it is shown) and nothing of the request is acknowledged. A request that fails with another exception saves nothing
  * after the point of failure.
@@ -104,6 +105,10 @@ public final class SessionFilter implements Filter {
             throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
+            return;
+        }
+        if (request instanceof SessionRequest) {
+            chain.doFilter(request, response); // already ours: a forward or include mapped to the filter
             return;
         }
         SessionRequest sessionRequest = requests.wrap(request, response);

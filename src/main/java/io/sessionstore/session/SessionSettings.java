@@ -51,6 +51,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
+    private static final int MAX_APPLICATION_NAME = 64;
     private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
     private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
     private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
@@ -121,12 +122,32 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     /**
      * Reads the settings of one web application. Each name is looked up as a context parameter first (a
      * {@code <Parameter>} in Tomcat's {@code context.xml}, a {@code <context-param>} in {@code web.xml}), then as a
-     * system property, then as an environment variable.
+     * system property, then as an environment variable. Without {@code KEY_PREFIX}, the prefix is the
+     * application's own ({@link #applicationKeyPrefix}).
      *
      * @throws IllegalArgumentException naming the setting, its value and what is allowed
      */
     public static SessionSettings read(ServletContext context) {
-        return read(lookup(context));
+        return read(lookup(context), builder().keyPrefix(applicationKeyPrefix(context)));
+    }
+
+    /**
+     * The default key prefix of one application: {@code sessionstore:<name>:}, where the name is the application's
+     * display name ({@code <display-name>} in {@code web.xml}) or, without one, its context path ({@code ROOT} for
+     * the root), characters a key prefix may not hold replaced by {@code _}. So two applications sharing a Redis
+     * keep their sessions apart unless they set the same {@code KEY_PREFIX}, and the nodes of one application share
+     * theirs.
+     */
+    public static String applicationKeyPrefix(ServletContext context) {
+        String name = context.getServletContextName();
+        if (name == null || name.isBlank()) {
+            String path = context.getContextPath();
+            name = path.isEmpty() ? "ROOT" : path.substring(1);
+        }
+        StringBuilder prefix = new StringBuilder("sessionstore:");
+        name.strip().chars().limit(MAX_APPLICATION_NAME).forEach(c ->
+                prefix.append(c > ' ' && c < 0x7f && c != '{' && c != '}' ? (char) c : '_'));
+        return prefix.append(':').toString();
     }
 
     /** The lookup of {@link #read(ServletContext)}, for an application's own settings too. */
@@ -147,7 +168,10 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
      * @throws IllegalArgumentException naming the setting, its value and what is allowed
      */
     public static SessionSettings read(UnaryOperator<String> lookup) {
-        Builder builder = builder();
+        return read(lookup, builder());
+    }
+
+    private static SessionSettings read(UnaryOperator<String> lookup, Builder builder) {
         SettingReader reader = new SettingReader(lookup, builder);
         // The file first: when there is one, it wins and the URL is not checked.
         reader.text(REDISSON_CONFIG, value -> builder.redissonConfig(Path.of(value)));

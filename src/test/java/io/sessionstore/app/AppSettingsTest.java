@@ -2,6 +2,7 @@ package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,58 +14,39 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AppSettingsTest {
 
+    private static final SessionSettings SESSIONS = SessionSettings.builder().build();
+
     @Test
     void read_nothingSet_defaults() {
-        AppSettings settings = AppSettings.read(name -> null);
+        AppSettings settings = AppSettings.read(name -> null, SESSIONS);
 
-        assertEquals("redis", settings.sessionStore());
-        assertTrue(settings.redisSessions());
         assertEquals(30, settings.visitTtlSeconds());
         assertFalse(settings.requireRedisAtStart());
-        assertEquals(SessionSettings.builder().build(), settings.sessions());
+        assertSame(SESSIONS, settings.sessions());
     }
 
     @Test
     void read_blankValues_defaults() {
-        assertEquals(AppSettings.read(name -> null), AppSettings.read(name -> "  "));
+        assertEquals(AppSettings.read(name -> null, SESSIONS), AppSettings.read(name -> "  ", SESSIONS));
     }
 
     @Test
-    void read_ownAndSessionSettings_bothRead() {
+    void read_ownSettings_read() {
         Map<String, String> values = Map.of(
-                AppSettings.SESSION_STORE, " Container ",
                 AppSettings.VISIT_TTL_SECONDS, "1",
-                AppSettings.REDIS_REQUIRED_AT_START, "true",
-                SessionSettings.KEY_PREFIX, "shop:");
+                AppSettings.REDIS_REQUIRED_AT_START, "true");
 
-        AppSettings settings = AppSettings.read(values::get);
+        AppSettings settings = AppSettings.read(values::get, SESSIONS);
 
-        assertEquals("container", settings.sessionStore());
-        assertFalse(settings.redisSessions());
         assertEquals(1, settings.visitTtlSeconds());
         assertTrue(settings.requireRedisAtStart());
-        assertEquals("shop:", settings.sessions().keyPrefix());
     }
 
     @ParameterizedTest
     @CsvSource({"abc", "0", "-5", "1.5", "99999999999"})
     void read_badVisitTtl_illegalArgumentNamingTheSetting(String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AppSettings.read(Map.of(AppSettings.VISIT_TTL_SECONDS, value)::get));
+                () -> AppSettings.read(Map.of(AppSettings.VISIT_TTL_SECONDS, value)::get, SESSIONS));
         assertEquals("VISIT_TTL_SECONDS must be a whole number of at least 1, not '" + value + "'", e.getMessage());
-    }
-
-    @Test
-    void read_unknownSessionStore_illegalArgumentNamingTheSetting() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AppSettings.read(Map.of(AppSettings.SESSION_STORE, "memcached")::get));
-        assertEquals("SESSION_STORE must be 'redis' or 'container', not 'memcached'", e.getMessage());
-    }
-
-    @Test
-    void read_badSessionSetting_illegalArgumentNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AppSettings.read(Map.of(SessionSettings.SESSION_TIMEOUT_SECONDS, "0")::get));
-        assertTrue(e.getMessage().startsWith("SESSION_TIMEOUT_SECONDS: "), e.getMessage());
     }
 }

@@ -1,218 +1,77 @@
 package io.sessionstore.session.web;
 
-import io.sessionstore.session.model.SessionState;
-import io.sessionstore.session.store.SessionChange;
-import io.sessionstore.session.store.SessionRecord;
-import io.sessionstore.session.store.UnreadableSessionException;
-import io.sessionstore.session.store.WriteResult;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The request as the application sees it: {@code getSession} and friends work on the stored session. The session is
- * loaded on the first call that needs it, at most once per request, and never for a request that does not ask for
- * it. {@link #commit()} writes what the request changed and the cookies that go with it; {@link #response()} calls it
- * before anything can commit the response. Thread-safe: async threads of the request may share it.
+ * The request as the application sees it: {@code getSession} and friends work on the stored session, through the
+ * request's one {@link RequestSession}. An error page or an async dispatch of the request gets a wrapper of its own
+ * (it wraps the container's dispatch request, whose paths differ) over the same session. Thread-safe.
  */
 public final class SessionRequest extends HttpServletRequestWrapper {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionRequest.class);
-
+    private final RequestSession session;
     private final HttpServletResponse response;
-    private final SessionResponse sessionResponse;
-    private final SessionRequests shared;
-    private final String requestedId;
-    private final long requestedVersion;
 
-    private boolean requestedIdResolved;
-    private HttpSessionAdapter session;
-    /** A stored session this request invalidated and replaced by a new one: deleted with the new one's first save. */
-    private SessionChange.Delete pendingDelete;
-    /** The session id the client holds, as far as this request knows. */
-    private String clientId;
-    /** The session version the client was told of, or -1. */
-    private long clientVersion;
-    /** The version of the session as this request last loaded or wrote it, or -1. */
-    private long knownVersion = -1;
-
-    SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionRequests shared) {
+    SessionRequest(HttpServletRequest request, RequestSession session, HttpServletResponse response) {
         super(request);
+        this.session = session;
         this.response = response;
-        this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset);
-        this.shared = shared;
-        this.requestedId = shared.cookie().readId(request);
-        this.clientId = requestedId;
-        this.requestedVersion = requestedId == null ? -1 : shared.cookie().readVersion(request);
-        this.clientVersion = requestedVersion;
     }
 
-    /** The response to hand the application: it saves the session before it can be committed. */
+    /** The response to hand the application with this request: it saves the session before it can be committed. */
     public HttpServletResponse response() {
-        return sessionResponse;
+        return response;
     }
 
-    @Override
-    public HttpSession getSession() {
-        return getSession(true);
+    /**
+     * Writes what the request changed, and the cookies that go with it. Called before the response is committed
+     * and again when the request ends; a call with nothing new to write costs nothing.
+     *
+     * @throws io.sessionstore.session.store.SessionStoreUnavailableException when the store does not answer
+     */
+    public void commit() {
+        session.commit();
     }
 
-    @Override
-    public synchronized HttpSession getSession(boolean create) {
-        if (session != null && session.state().isValid()) {
-            return session;
-        }
-        if (session != null) {
-            if (!create) {
-                return null;
-            }
-            // A replacement that was never stored has nothing to delete: keep the stored session it replaced.
-            session.state().changes().ifPresent(delete -> pendingDelete = (SessionChange.Delete) delete);
-            session = null;
-        }
-        if (!requestedIdResolved) {
-            requestedIdResolved = true;
-            session = load(requestedId);
-            if (session != null) {
-                return session;
-            }
-        }
-        if (!create) {
-            return null;
-        }
-        if (response.isCommitted()) {
-            throw new IllegalStateException("Cannot create a session after the response has been committed");
-        }
-        session = adapt(SessionState.created(shared.codec(), shared.ids().next(), System.currentTimeMillis(),
-                shared.timeoutSeconds()));
+    RequestSession requestSession() {
         return session;
     }
 
     @Override
-    public synchronized String changeSessionId() {
-        if (getSession(false) == null) {
-            throw new IllegalStateException("changeSessionId: the request has no session");
-        }
-        if (response.isCommitted()) {
-            throw new IllegalStateException("changeSessionId: the response has been committed, so the new id "
-                    + "could not reach the client");
-        }
-        String newId = shared.ids().next();
-        session.state().changeId(newId);
-        return newId;
+    public HttpSession getSession() {
+        return session.getSession(true);
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+        return session.getSession(create);
+    }
+
+    @Override
+    public String changeSessionId() {
+        return session.changeSessionId();
     }
 
     @Override
     public String getRequestedSessionId() {
-        return requestedId;
+        return session.requestedId();
     }
 
     @Override
-    public synchronized boolean isRequestedSessionIdValid() {
-        HttpSession current = requestedId == null ? null : getSession(false);
-        return current != null && requestedId.equals(current.getId());
+    public boolean isRequestedSessionIdValid() {
+        return session.isRequestedSessionIdValid();
     }
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return requestedId != null;
+        return session.requestedId() != null;
     }
 
     @Override
     public boolean isRequestedSessionIdFromURL() {
         return false;
-    }
-
-    /**
-     * Writes what this request changed, and the cookies that go with it. Called before the response is committed
-     * and again when the request ends; a call with nothing new to write costs nothing.
-     *
-     * @throws io.sessionstore.session.store.SessionStoreUnavailableException when the store does not answer
-     */
-    public synchronized void commit() {
-        Optional<SessionChange> change = pendingChange();
-        if (change.isEmpty() && session == null) {
-            return;
-        }
-        if (change.isPresent()) {
-            WriteResult result = shared.store().write(change.get());
-            if (result instanceof WriteResult.Written written) {
-                knownVersion = written.version();
-            } else if (result instanceof WriteResult.Gone) {
-                // Invalidated elsewhere (or expired) before this request saved it: for this request it is gone too.
-                session.state().gone();
-                log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
-            }
-        }
-        if (response.isCommitted()) {
-            return;
-        }
-        if (session != null && session.state().isValid()) {
-            String id = session.getId();
-            if (!id.equals(clientId)) {
-                shared.cookie().write(this, response, id);
-                clientId = id;
-            }
-            if (knownVersion > 0 && knownVersion != clientVersion) {
-                // Also after a read of a newer version than the client knew: its reads never go back in time.
-                shared.cookie().writeVersion(this, response, knownVersion);
-                clientVersion = knownVersion;
-            }
-        } else if (clientId != null) {
-            shared.cookie().clear(this, response);
-            clientId = null;
-            clientVersion = -1;
-        }
-    }
-
-    /** The session's change, with the deletion of a session it replaced in this request. */
-    private Optional<SessionChange> pendingChange() {
-        Optional<SessionChange> change = session == null ? Optional.empty() : session.state().changes();
-        SessionChange.Delete delete = pendingDelete;
-        if (delete == null) {
-            return change;
-        }
-        pendingDelete = null;
-        if (change.isEmpty()) {
-            return Optional.of(delete);
-        }
-        // A replacement is always new when the session it replaced is still to be deleted.
-        SessionChange.Create create = (SessionChange.Create) change.get();
-        return Optional.of(new SessionChange.Replace(delete.id(), create.session()));
-    }
-
-    /** The response was reset, cookies included: the client knows only what it sent. */
-    private synchronized void responseReset() {
-        clientId = requestedId;
-        clientVersion = requestedVersion;
-    }
-
-    private HttpSessionAdapter load(String id) {
-        if (id == null) {
-            return null;
-        }
-        long now = System.currentTimeMillis();
-        try {
-            Optional<SessionRecord> record = shared.store().loadAndTouch(id, clientVersion, now);
-            if (record.isEmpty()) {
-                return null;
-            }
-            HttpSessionAdapter loaded = adapt(SessionState.loaded(shared.codec(), record.get(), now));
-            knownVersion = record.get().version();
-            return loaded;
-        } catch (UnreadableSessionException e) {
-            log.warn("Session {}... cannot be read and was deleted; the request goes on without it: {}",
-                    id.substring(0, 4), e.getMessage());
-            shared.store().write(new SessionChange.Delete(id));
-            return null;
-        }
-    }
-
-    private HttpSessionAdapter adapt(SessionState state) {
-        return new HttpSessionAdapter(state, getServletContext());
     }
 }

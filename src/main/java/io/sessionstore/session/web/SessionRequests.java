@@ -11,6 +11,9 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class SessionRequests {
 
+    /** The request attribute that holds the request's session handling, for its later dispatches. */
+    private static final String REQUEST_SESSION = RequestSession.class.getName();
+
     private final SessionStore store;
     private final AttributeCodec codec;
     private final SessionCookie cookie;
@@ -26,11 +29,18 @@ public final class SessionRequests {
     }
 
     /**
-     * Wraps one request and its response. Reads the cookies; touches the store only when the application asks for
-     * its session.
+     * Wraps one request and its response for the application: a request seen for the first time gets its session
+     * handling; a later dispatch of it ({@code ERROR}, {@code ASYNC}), which passes the container's request again,
+     * goes on with the session it already loaded. Reads the cookies; touches the store only when the application
+     * asks for its session.
      */
     public SessionRequest wrap(HttpServletRequest request, HttpServletResponse response) {
-        return new SessionRequest(request, response, this);
+        if (request.getAttribute(REQUEST_SESSION) instanceof RequestSession earlier && earlier.madeBy(this)) {
+            return new SessionRequest(request, earlier, earlier.response(response));
+        }
+        RequestSession session = new RequestSession(request, response, this);
+        request.setAttribute(REQUEST_SESSION, session);
+        return new SessionRequest(request, session, session.response());
     }
 
     SessionStore store() {
