@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Two Tomcat 11 nodes running target/session-store.war behind an nginx round-robin load balancer, on loopback.
+# Two Tomcat nodes running target/session-store.war behind an nginx round-robin load balancer, on loopback.
 #
-#   tomcat-conf/cluster.sh up [--redis-cluster]   start it all (optionally on a three-master Redis Cluster of its own)
+#   tomcat-conf/cluster.sh up [--redis-cluster] [--drop-in]
+#                                                 start it all (optionally on a three-master Redis Cluster of its own;
+#                                                 --drop-in: instead of the WAR, Tomcat's own unmodified 'examples'
+#                                                 application with target/drop-in/*.jar in each node's lib/)
 #   tomcat-conf/cluster.sh status                 what runs, and where
 #   tomcat-conf/cluster.sh down                   stop exactly what 'up' started, by pid
 #
@@ -10,7 +13,7 @@
 #   LB_PORT [8080]  NODE1_PORT [8081]  NODE2_PORT [8082]
 #   REDIS_URL [redis://127.0.0.1:6379]  the Redis of both nodes, unless --redis-cluster
 #   REDIS_CLUSTER_PORTS ["7001 7002 7003"]  ports of the Redis Cluster started with --redis-cluster
-#   TOMCAT_VERSION [11.0.25]  the org.apache.tomcat:tomcat distribution fetched through Maven
+#   TOMCAT_VERSION [11.0.25]  the org.apache.tomcat:tomcat distribution fetched through Maven (10.1.59 works too)
 #   Any setting of the app (KEY_PREFIX, VISIT_TTL_SECONDS, ...) is passed on to the nodes.
 set -euo pipefail
 
@@ -24,6 +27,7 @@ REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-"7001 7002 7003"}
 TOMCAT_VERSION=${TOMCAT_VERSION:-11.0.25}
 CATALINA_HOME=$CLUSTER_DIR/apache-tomcat-$TOMCAT_VERSION
 WAR=$ROOT/target/session-store.war
+DROP_IN=$ROOT/target/drop-in
 
 say() { printf 'cluster: %s\n' "$*"; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
@@ -75,7 +79,14 @@ start_node() {
   cp "$CATALINA_HOME"/conf/{web.xml,catalina.properties,logging.properties,tomcat-users.xml} "$base/conf/"
   cp "$ROOT"/tomcat-conf/{server.xml,context.xml} "$base/conf/"
   cp "$ROOT/tomcat-conf/setenv.sh" "$base/bin/"
-  cp "$WAR" "$base/webapps/ROOT.war"
+  if [ "$MODE" = drop-in ]; then
+    # An application that knows nothing of session-store: the jars in the node's lib/ are all it takes.
+    mkdir -p "$base/lib"
+    cp "$DROP_IN"/*.jar "$base/lib/"
+    cp -r "$CATALINA_HOME/webapps/examples" "$base/webapps/examples"
+  else
+    cp "$WAR" "$base/webapps/ROOT.war"
+  fi
   CATALINA_HOME=$CATALINA_HOME CATALINA_BASE=$base CATALINA_PID=$base/tomcat.pid \
     HTTP_PORT=$port JVM_ROUTE=node$n "$CATALINA_HOME/bin/catalina.sh" start >/dev/null
 }
@@ -124,10 +135,24 @@ CONF
 }
 
 up() {
-  [ -f "$WAR" ] || die "target/session-store.war is missing: build it with 'mvn -B -q -DskipTests package'"
+  local redis_cluster=0 health=/health
+  MODE=war
+  for option in "$@"; do
+    case "$option" in
+      --redis-cluster) redis_cluster=1 ;;
+      --drop-in) MODE=drop-in; health=/examples/ ;;
+      *) die "unknown option '$option' (usage: $0 up [--redis-cluster] [--drop-in])" ;;
+    esac
+  done
+  if [ "$MODE" = drop-in ]; then
+    ls "$DROP_IN"/session-store-library.jar >/dev/null 2>&1 \
+      || die "target/drop-in/ is missing: build it with 'mvn -B -q -DskipTests package'"
+  else
+    [ -f "$WAR" ] || die "target/session-store.war is missing: build it with 'mvn -B -q -DskipTests package'"
+  fi
   alive "$CLUSTER_DIR/nginx/nginx.pid" && die "already up (run '$0 down' first)"
   fetch_tomcat
-  if [ "${1:-}" = "--redis-cluster" ]; then
+  if [ $redis_cluster = 1 ]; then
     start_redis_cluster
   else
     unset REDISSON_CONFIG
@@ -137,11 +162,11 @@ up() {
     start_node $((i + 1)) "${NODE_PORTS[$i]}"
   done
   for i in 0 1; do
-    wait_for 90 curl -sf "http://127.0.0.1:${NODE_PORTS[$i]}/health" \
+    wait_for 90 curl -sf "http://127.0.0.1:${NODE_PORTS[$i]}$health" \
       || die "node$((i + 1)) did not become healthy (see $CLUSTER_DIR/node$((i + 1))/logs)"
   done
   start_nginx
-  wait_for 10 curl -sf "http://127.0.0.1:$LB_PORT/health" || die "nginx does not answer on port $LB_PORT"
+  wait_for 10 curl -sf "http://127.0.0.1:$LB_PORT$health" || die "nginx does not answer on port $LB_PORT"
   echo "$LB_PORT" > "$CLUSTER_DIR/lb.port"
   say "up: http://127.0.0.1:$LB_PORT/ -> node1 :${NODE_PORTS[0]}, node2 :${NODE_PORTS[1]}"
 }
@@ -177,5 +202,5 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
   status) status ;;
-  *) die "usage: $0 up [--redis-cluster] | status | down" ;;
+  *) die "usage: $0 up [--redis-cluster] [--drop-in] | status | down" ;;
 esac

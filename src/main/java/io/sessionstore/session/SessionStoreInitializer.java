@@ -61,9 +61,16 @@ public final class SessionStoreInitializer implements ServletContainerInitialize
             context.setAttribute(STARTUP_PROBLEM, "Configuration error: " + e.getMessage());
             throw new ServletException("session-store cannot start for " + name(context) + ": " + e.getMessage(), e);
         }
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(settings, connection));
+        if (filter == null) {
+            // The application declares a filter of that name itself: it has wired the library on its own.
+            log.info("session-store: {} declares a filter named '{}' already; not registered again", name(context),
+                    FILTER_NAME);
+            connection.close();
+            return;
+        }
         context.setAttribute(REDIS_CONNECTION, connection);
         context.addListener(new ConnectionCloser(connection));
-        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(settings, connection));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
                 DispatcherType.ERROR), false, "/*");

@@ -27,6 +27,16 @@ public final class ClusterScript implements AutoCloseable {
     }
 
     public static ClusterScript up(String name, boolean redisCluster, Map<String, String> settings) throws Exception {
+        return up(name, redisCluster ? List.of("--redis-cluster") : List.of(), settings);
+    }
+
+    /**
+     * @param options options of {@code cluster.sh up}: {@code --redis-cluster}, {@code --drop-in}
+     * @param settings environment of the nodes; {@code TOMCAT_VERSION} picks the distribution
+     */
+    public static ClusterScript up(String name, List<String> options, Map<String, String> settings)
+            throws Exception {
+        boolean redisCluster = options.contains("--redis-cluster");
         Path dir = Path.of("target", name).toAbsolutePath();
         List<Integer> ports = freePorts(6);
         Map<String, String> env = new java.util.HashMap<>(settings);
@@ -40,9 +50,7 @@ public final class ClusterScript implements AutoCloseable {
         }
         ClusterScript cluster = new ClusterScript(dir, env, ports.subList(3, 6));
         List<String> command = new ArrayList<>(List.of("bash", "tomcat-conf/cluster.sh", "up"));
-        if (redisCluster) {
-            command.add("--redis-cluster");
-        }
+        command.addAll(options);
         try {
             cluster.run(command, 300);
         } catch (Exception | AssertionError e) {
@@ -58,6 +66,11 @@ public final class ClusterScript implements AutoCloseable {
 
     public String nodePort(int node) {
         return env.get("NODE" + node + "_PORT");
+    }
+
+    /** A file of the cluster's folder, such as {@code node1/logs/...}. */
+    public Path path(String relative) {
+        return dir.resolve(relative);
     }
 
     public int redisClusterPort(int index) {

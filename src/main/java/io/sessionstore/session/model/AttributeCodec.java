@@ -12,23 +12,24 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * Turns attribute values into the bytes a store keeps, and back. Thread-safe and stateless after construction.
  *
  * <p>Strings, integers, longs and booleans are stored as one type byte plus their text, so the common case costs
  * no Java serialisation overhead in Redis memory or CPU. Any other {@link Serializable} value is stored with Java
- * serialisation and read back through an {@link ObjectInputFilter} built from an allow-list of class name
- * patterns: a stream naming any other class is refused before an instance of it is created.
+ * serialisation and read back through an {@link ObjectInputFilter}: the JDK's value and collection types, the
+ * application's own classes and the patterns an operator adds (see {@link AllowList}); a stream naming any other
+ * class is refused before an instance of it is created.
  */
 public final class AttributeCodec {
 
-    /** Patterns always allowed: the JDK's value and collection types. */
-    public static final String DEFAULT_ALLOWED = "java.lang.*;java.util.*;java.time.*;java.math.*";
     /** The setting that extends the allow-list, named in the message of a refused value. */
     private static final String ALLOWED_CLASSES_SETTING = "SESSION_ALLOWED_CLASSES";
-    private static final String LIMITS = "maxdepth=32;maxrefs=100000;maxbytes=1048576;maxarray=100000";
 
     private static final byte STRING = 'S';
     private static final byte INTEGER = 'I';
@@ -36,7 +37,8 @@ public final class AttributeCodec {
     private static final byte BOOLEAN = 'B';
     private static final byte SERIALIZED = 'J';
 
-    private final ObjectInputFilter filter;
+    private final AllowList allowList;
+    private final String extraAllowed;
     private final ClassLoader classLoader;
 
     /**
@@ -45,10 +47,22 @@ public final class AttributeCodec {
      * @param classLoader  the web application's class loader, which resolves the application's own classes
      */
     public AttributeCodec(String extraAllowed, ClassLoader classLoader) {
-        String allowed = extraAllowed == null || extraAllowed.isBlank()
-                ? DEFAULT_ALLOWED : DEFAULT_ALLOWED + ";" + extraAllowed.strip();
-        this.filter = ObjectInputFilter.Config.createFilter(LIMITS + ";" + allowed + ";!*");
+        this.allowList = new AllowList(extraAllowed, classLoader);
+        this.extraAllowed = extraAllowed == null ? "" : extraAllowed.strip();
         this.classLoader = classLoader;
+    }
+
+    /**
+     * Whether a value cannot change once made, so that it need not be encoded again to find a change in place:
+     * strings, boxed primitives, enums, {@code BigInteger}, {@code BigDecimal}, {@code UUID} and {@code java.time}
+     * values.
+     */
+    public static boolean isImmutable(Object value) {
+        Class<?> type = value.getClass();
+        return value instanceof String || value instanceof Boolean || value instanceof Character
+                || value instanceof Enum<?> || type == Integer.class || type == Long.class || type == Short.class
+                || type == Byte.class || type == Double.class || type == Float.class || type == BigInteger.class
+                || type == BigDecimal.class || type == UUID.class || type.getName().startsWith("java.time.");
     }
 
     /** @throws IllegalArgumentException when the value cannot be stored */
@@ -84,7 +98,8 @@ public final class AttributeCodec {
      * Encodes a value and makes sure it would read back, so a value of a class outside the allow-list is refused
      * when it is set rather than losing the whole session on the next request.
      *
-     * @throws IllegalArgumentException when the value cannot be stored or would not be read back
+     * @throws IllegalArgumentException when the value cannot be stored or would not be read back; the message names
+     *                                  the setting and the value that would allow it
      */
     public byte[] encodeReadable(String name, Object value) {
         byte[] bytes = encode(name, value);
@@ -93,8 +108,7 @@ public final class AttributeCodec {
                 decode(name, bytes);
             } catch (UnreadableSessionException e) {
                 throw new IllegalArgumentException("Session attribute '" + name + "' of " + value.getClass().getName()
-                        + " would not be read back; allow its classes with " + ALLOWED_CLASSES_SETTING + ": "
-                        + e.getMessage(), e);
+                        + " would not be read back: " + e.getMessage(), e);
             }
         }
         return bytes;
@@ -112,22 +126,28 @@ public final class AttributeCodec {
                 case INTEGER -> Integer.valueOf(text);
                 case LONG -> Long.valueOf(text);
                 case BOOLEAN -> "1".equals(text);
-                case SERIALIZED -> deserialize(bytes);
+                case SERIALIZED -> deserialize(name, bytes);
                 default -> throw new UnreadableSessionException("attribute '" + name + "' has an unknown type");
             };
         } catch (NumberFormatException e) {
             throw new UnreadableSessionException("attribute '" + name + "' is not a number", e);
-        } catch (InvalidClassException e) {
-            throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
         } catch (IOException | ClassNotFoundException e) {
             throw new UnreadableSessionException("attribute '" + name + "' cannot be read: " + e, e);
         }
     }
 
-    private Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
+    private Object deserialize(String name, byte[] bytes) throws IOException, ClassNotFoundException {
+        AllowList.Check check = allowList.newCheck();
         try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
-            in.setObjectInputFilter(filter);
+            in.setObjectInputFilter(check);
             return in.readObject();
+        } catch (InvalidClassException e) {
+            if (check.refused() == null) {
+                throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
+            }
+            throw new UnreadableSessionException("attribute '" + name + "' was refused: class " + check.refused()
+                    + " is not allowed; allow it with " + ALLOWED_CLASSES_SETTING + "="
+                    + (extraAllowed.isEmpty() ? "" : extraAllowed + ";") + check.refused(), e);
         }
     }
 

@@ -3,6 +3,8 @@ package io.sessionstore.session.model;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.UnreadableSessionException;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,10 @@ public final class SessionState {
     /** When this request accessed the session: its last access once it is saved whole. */
     private final long accessTime;
     private final Map<String, Object> attributes;
+    /** Each attribute as the store holds it (as loaded, or as last written): to tell a value changed in place. */
+    private final Map<String, byte[]> stored;
+    /** Attributes whose mutable values the application was handed: they may have been changed in place. */
+    private final Set<String> handedOut = new HashSet<>();
     private final Set<String> changed = new HashSet<>();
     private final Set<String> removed = new HashSet<>();
 
@@ -55,7 +61,7 @@ public final class SessionState {
 
     private SessionState(AttributeCodec codec, Lifecycle lifecycle, String id, long creationTime,
                          long lastAccessedTime, long accessTime, int maxInactiveSeconds,
-                         Map<String, Object> attributes) {
+                         Map<String, Object> attributes, Map<String, byte[]> stored) {
         this.codec = codec;
         this.lifecycle = lifecycle;
         this.id = id;
@@ -64,6 +70,7 @@ public final class SessionState {
         this.accessTime = accessTime;
         this.maxInactiveSeconds = maxInactiveSeconds;
         this.attributes = attributes;
+        this.stored = stored;
         this.isNew = lifecycle == Lifecycle.NEW;
     }
 
@@ -74,7 +81,8 @@ public final class SessionState {
      * @param maxInactiveSeconds zero or less: it never times out
      */
     public static SessionState created(AttributeCodec codec, String id, long now, int maxInactiveSeconds) {
-        return new SessionState(codec, Lifecycle.NEW, id, now, now, now, maxInactiveSeconds, new LinkedHashMap<>());
+        return new SessionState(codec, Lifecycle.NEW, id, now, now, now, maxInactiveSeconds, new LinkedHashMap<>(),
+                new HashMap<>());
     }
 
     /**
@@ -87,7 +95,8 @@ public final class SessionState {
         Map<String, Object> attributes = new LinkedHashMap<>();
         record.attributes().forEach((name, bytes) -> attributes.put(name, codec.decode(name, bytes)));
         return new SessionState(codec, Lifecycle.STORED, record.id(), record.creationTime(),
-                record.lastAccessedTime(), now, record.maxInactiveSeconds(), attributes);
+                record.lastAccessedTime(), now, record.maxInactiveSeconds(), attributes,
+                new HashMap<>(record.attributes()));
     }
 
     public synchronized Lifecycle lifecycle() {
@@ -134,7 +143,11 @@ public final class SessionState {
     /** @return the value, or null */
     public synchronized Object attribute(String method, String name) {
         requireValid(method);
-        return attributes.get(name);
+        Object value = attributes.get(name);
+        if (value != null && !AttributeCodec.isImmutable(value)) {
+            handedOut.add(name);
+        }
+        return value;
     }
 
     /** @return a copy of the names */
@@ -157,6 +170,9 @@ public final class SessionState {
         Object old = attributes.put(name, value);
         changed.add(name);
         removed.remove(name);
+        if (!AttributeCodec.isImmutable(value)) {
+            handedOut.add(name);
+        }
         return old;
     }
 
@@ -233,13 +249,15 @@ public final class SessionState {
                 return Optional.empty();
             case STORED:
             default:
-                if (changed.isEmpty() && removed.isEmpty() && !maxInactiveChanged) {
+                Map<String, byte[]> set = changedInPlace();
+                changed.forEach(name -> set.put(name, codec.encode(name, attributes.get(name))));
+                if (set.isEmpty() && removed.isEmpty() && !maxInactiveChanged) {
                     return Optional.empty();
                 }
-                Map<String, byte[]> set = new LinkedHashMap<>();
-                changed.forEach(name -> set.put(name, codec.encode(name, attributes.get(name))));
                 SessionChange update = new SessionChange.Update(id, set, removed,
                         maxInactiveChanged ? OptionalInt.of(maxInactiveSeconds) : OptionalInt.empty());
+                stored.putAll(set);
+                removed.forEach(stored::remove);
                 clearChanges();
                 return Optional.of(update);
         }
@@ -251,9 +269,34 @@ public final class SessionState {
         }
     }
 
+    /**
+     * The attributes the application was handed, did not set again, and changed in place (a session-scoped bean
+     * whose setters were called): each mutable value handed out is encoded again and compared with what the store
+     * holds. The cost is one encoding per such attribute and save; immutable values (strings, numbers, dates) and
+     * attributes never read cost nothing.
+     *
+     * @throws IllegalArgumentException when such a value can no longer be stored (it now holds something that is
+     *                                  not serializable)
+     */
+    private Map<String, byte[]> changedInPlace() {
+        Map<String, byte[]> set = new LinkedHashMap<>();
+        for (String name : handedOut) {
+            Object value = attributes.get(name);
+            if (value != null && !changed.contains(name)) {
+                byte[] now = codec.encode(name, value);
+                if (!Arrays.equals(now, stored.get(name))) {
+                    set.put(name, now);
+                }
+            }
+        }
+        return set;
+    }
+
     private SessionChange.Snapshot snapshot() {
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
+        stored.clear();
+        stored.putAll(encoded);
         return new SessionChange.Snapshot(id, creationTime, accessTime, maxInactiveSeconds, encoded);
     }
 

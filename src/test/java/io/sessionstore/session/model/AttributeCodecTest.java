@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.store.UnreadableSessionException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AttributeCodecTest {
 
@@ -62,6 +68,46 @@ class AttributeCodecTest {
         assertTrue(e.getMessage().contains("'cart'"), e.getMessage());
         assertTrue(e.getMessage().contains("SESSION_ALLOWED_CLASSES"), e.getMessage());
         assertEquals(0, Tracked.DESERIALISED.get(), "the check creates no instance of a refused class");
+    }
+
+    @Test
+    void encodeReadable_classOutsideAllowList_messageGivesTheSettingAndTheValueThatAllowsIt() {
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                () -> codec.encodeReadable("cart", new Tracked("x")));
+        assertTrue(plain.getMessage().contains("SESSION_ALLOWED_CLASSES=" + Tracked.class.getName()),
+                plain.getMessage());
+
+        AttributeCodec withList = new AttributeCodec("com.example.cart.*", loader);
+        IllegalArgumentException extended = assertThrows(IllegalArgumentException.class,
+                () -> withList.encodeReadable("cart", new Tracked("x")));
+        assertTrue(extended.getMessage().contains(
+                "SESSION_ALLOWED_CLASSES=com.example.cart.*;" + Tracked.class.getName()), extended.getMessage());
+    }
+
+    @Test
+    void decode_applicationClassFromWebInfClasses_allowedWithoutListing(@TempDir Path webapp) throws Exception {
+        // The application's own class, as Tomcat's class loader finds it in WEB-INF/classes.
+        String resource = Tracked.class.getName().replace('.', '/') + ".class";
+        Path classes = webapp.resolve("WEB-INF/classes");
+        Path target = classes.resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            Files.copy(in, target);
+        }
+        try (URLClassLoader application = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> type = application.loadClass(Tracked.class.getName());
+            java.lang.reflect.Constructor<?> make = type.getDeclaredConstructor(String.class);
+            make.setAccessible(true);
+            Object value = make.newInstance("mine");
+            AttributeCodec applicationCodec = new AttributeCodec("", application);
+
+            Object read = applicationCodec.decode("t", applicationCodec.encodeReadable("t", value));
+
+            assertEquals(type, read.getClass());
+            assertThrows(UnreadableSessionException.class, () -> codec.decode("t", applicationCodec.encode("t", value)),
+                    "the same class from elsewhere than WEB-INF/classes still needs listing");
+        }
     }
 
     @Test

@@ -370,6 +370,41 @@ class SessionStateTest {
         return SessionState.loaded(codec, new SessionRecord(ID, CREATED, LAST_ACCESS, 600, encoded, 1), NOW);
     }
 
+    @Test
+    void changes_mutableValueChangedInPlace_updateOfThatAttribute() {
+        SessionState session = loaded(Map.of("cart", new java.util.ArrayList<>(List.of("apple")), "email", "a@b.c"));
+        @SuppressWarnings("unchecked")
+        List<String> cart = (List<String>) session.attribute("getAttribute", "cart");
+        session.attribute("getAttribute", "email");
+        cart.add("pear");
+
+        SessionChange.Update update = (SessionChange.Update) session.changes().orElseThrow();
+
+        assertEquals(Set.of("cart"), update.set().keySet());
+        assertEquals(List.of("apple", "pear"), codec.decode("cart", update.set().get("cart")));
+        assertTrue(session.changes().isEmpty(), "saved: nothing more until it changes again");
+        cart.add("plum");
+        assertEquals(Set.of("cart"), ((SessionChange.Update) session.changes().orElseThrow()).set().keySet());
+    }
+
+    @Test
+    void changes_mutableValueReadButUnchanged_nothing() {
+        SessionState session = loaded(Map.of("cart", new java.util.ArrayList<>(List.of("apple"))));
+        session.attribute("getAttribute", "cart");
+        assertTrue(session.changes().isEmpty());
+    }
+
+    @Test
+    void changes_newSessionValueChangedAfterItsCreate_update() {
+        SessionState session = SessionState.created(codec, ID, NOW, 1800);
+        List<String> cart = new java.util.ArrayList<>(List.of("apple"));
+        session.setAttribute("setAttribute", "cart", cart);
+        assertTrue(session.changes().orElseThrow() instanceof SessionChange.Create);
+        cart.add("pear");
+        SessionChange.Update update = (SessionChange.Update) session.changes().orElseThrow();
+        assertEquals(List.of("apple", "pear"), codec.decode("cart", update.set().get("cart")));
+    }
+
     private Map<String, Object> decoded(Map<String, byte[]> encoded) {
         Map<String, Object> values = new TreeMap<>();
         encoded.forEach((name, bytes) -> values.put(name, codec.decode(name, bytes)));
