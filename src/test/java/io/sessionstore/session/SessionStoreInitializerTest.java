@@ -1,0 +1,148 @@
+package io.sessionstore.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.RespClient;
+import io.sessionstore.testing.TestRedis;
+import io.sessionstore.testing.WebClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Applications that know nothing of session-store, on an embedded Tomcat that discovers the library's
+ * {@code ServletContainerInitializer} on its class path as it would in {@code lib/}: a {@code metadata-complete}
+ * {@code web.xml} and one JSP that counts in its session.
+ */
+@NeedsRedis
+class SessionStoreInitializerTest {
+
+    private static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
+              %s
+            </web-app>
+            """;
+    private static final String COUNTER_JSP = """
+            <%@ page contentType="text/plain" %><%
+              Integer n = (Integer) session.getAttribute("n");
+              session.setAttribute("n", n == null ? 1 : n + 1);
+            %><%= session.getAttribute("n") %>""";
+
+    @TempDir
+    Path dir;
+    private Tomcat tomcat;
+    /** What the session layer said when an application could not start. */
+    private String problem;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            redis.deleteKeys("sessionstore:initializer-");
+        }
+    }
+
+    @Test
+    void onStartup_unchangedApplication_sessionsInRedisUnderItsOwnPrefix() throws Exception {
+        start(Map.of("/shop", app("shop", "<display-name>initializer-shop</display-name>")), Map.of());
+        WebClient browser = new WebClient();
+        assertEquals("1", browser.get(url("/shop/count.jsp")).body().strip());
+        assertEquals("2", browser.get(url("/shop/count.jsp")).body().strip());
+        String id = browser.cookie("SESSION");
+        assertNotNull(id, "the session cookie of session-store");
+        assertNull(browser.cookie("JSESSIONID"), "no container session");
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            assertEquals(1, redis.number("EXISTS", "sessionstore:initializer-shop:session:{" + id + "}"));
+        }
+    }
+
+    @Test
+    void onStartup_twoApplications_neverSeeEachOthersSessions() throws Exception {
+        start(Map.of("/a", app("a", "<display-name>initializer-a</display-name>"),
+                "/b", app("b", "<display-name>initializer-b</display-name>")), Map.of());
+        WebClient browser = new WebClient();
+        assertEquals("1", browser.get(url("/a/count.jsp")).body().strip());
+        assertEquals("2", browser.get(url("/a/count.jsp")).body().strip());
+        String idOfA = browser.cookie("SESSION");
+        // A's cookie sent to B, as a browser does across ports of one host name when paths allow it.
+        HttpResponse<String> onB = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/b/count.jsp")))
+                .header("Cookie", "SESSION=" + idOfA).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("1", onB.body().strip(), "B starts its own session");
+        assertEquals("3", browser.get(url("/a/count.jsp")).body().strip(), "A's session is untouched");
+    }
+
+    @Test
+    void onStartup_sessionStoreContainer_containerSessions() throws Exception {
+        start(Map.of("/plain", app("plain", "")), Map.of("SESSION_STORE", "container"));
+        WebClient browser = new WebClient();
+        assertEquals("1", browser.get(url("/plain/count.jsp")).body().strip());
+        assertEquals("2", browser.get(url("/plain/count.jsp")).body().strip());
+        assertNotNull(browser.cookie("JSESSIONID"));
+        assertNull(browser.cookie("SESSION"));
+    }
+
+    @Test
+    void onStartup_badSetting_applicationDoesNotStartAndSaysWhy() throws Exception {
+        Context context = start(Map.of("/bad", app("bad", "")), Map.of("SESSION_TIMEOUT_SECONDS", "soon"))
+                .get("/bad");
+        assertFalse(context.getState().isAvailable(), "the application did not start");
+        assertTrue(problem.startsWith("Configuration error: SESSION_TIMEOUT_SECONDS: "), problem);
+        assertTrue(problem.contains("'soon'"), problem);
+    }
+
+    private Path app(String name, String webXmlBody) throws Exception {
+        Path root = Files.createDirectories(dir.resolve(name).resolve("WEB-INF"));
+        Files.writeString(root.resolve("web.xml"), WEB_XML.formatted(webXmlBody));
+        Files.writeString(root.getParent().resolve("count.jsp"), COUNTER_JSP);
+        return root.getParent();
+    }
+
+    private Map<String, Context> start(Map<String, Path> apps, Map<String, String> parameters) throws Exception {
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createDirectories(dir.resolve("tomcat")).toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Map<String, Context> contexts = new java.util.HashMap<>();
+        apps.forEach((path, root) -> {
+            Context context = tomcat.addWebapp(path, root.toString());
+            context.addParameter("REDIS_URL", TestRedis.url());
+            parameters.forEach(context::addParameter);
+            context.addLifecycleListener(event -> {
+                if ("before_stop".equals(event.getType())) {
+                    Object reason = context.getServletContext().getAttribute(SessionStoreInitializer.STARTUP_PROBLEM);
+                    if (reason != null) {
+                        problem = reason.toString();
+                    }
+                }
+            });
+            contexts.put(path, context);
+        });
+        tomcat.start();
+        return contexts;
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path;
+    }
+}
