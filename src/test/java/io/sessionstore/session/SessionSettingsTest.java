@@ -428,8 +428,35 @@ class SessionSettingsTest {
         when(context.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenReturn(" ");
         when(context.getInitParameter(SessionSettings.SESSION_TIMEOUT_SECONDS)).thenReturn("600");
         when(context.getInitParameter(SessionSettings.SESSION_COOKIE_NAME)).thenReturn("SID");
+        when(context.getContextPath()).thenReturn("");
         assertEquals(DEFAULTS.toBuilder().timeout(Duration.ofSeconds(600)).nearCacheMaxAge(null).cookieName("SID")
-                .build(), SessionSettings.read(context));
+                .keyPrefix("sessionstore:ROOT:").build(), SessionSettings.read(context));
+    }
+
+    @Test
+    void applicationKeyPrefix_displayNameElseContextPath_sanitised() {
+        ServletContext named = mock(ServletContext.class);
+        when(named.getServletContextName()).thenReturn(" Servlet and JSP {Examples} ");
+        when(named.getContextPath()).thenReturn("/examples");
+        assertEquals("sessionstore:Servlet_and_JSP__Examples_:", SessionSettings.applicationKeyPrefix(named));
+
+        ServletContext unnamed = mock(ServletContext.class);
+        when(unnamed.getContextPath()).thenReturn("/shop/v2");
+        assertEquals("sessionstore:shop/v2:", SessionSettings.applicationKeyPrefix(unnamed));
+
+        ServletContext root = mock(ServletContext.class);
+        when(root.getServletContextName()).thenReturn(" ");
+        when(root.getContextPath()).thenReturn("");
+        assertEquals("sessionstore:ROOT:", SessionSettings.applicationKeyPrefix(root));
+    }
+
+    @Test
+    void read_servletContextWithKeyPrefix_itWinsOverTheApplicationsOwn() {
+        ServletContext context = mock(ServletContext.class);
+        when(context.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenReturn(" ");
+        when(context.getInitParameter(SessionSettings.KEY_PREFIX)).thenReturn("shared:");
+        when(context.getContextPath()).thenReturn("/shop");
+        assertEquals("shared:", SessionSettings.read(context).keyPrefix());
     }
 
     @Test
@@ -437,6 +464,7 @@ class SessionSettingsTest {
         ServletContext context = mock(ServletContext.class);
         when(context.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenReturn(" ");
         when(context.getInitParameter(SessionSettings.SESSION_FAILURE_STATUS)).thenReturn("404");
+        when(context.getContextPath()).thenReturn("");
         assertRefused(() -> SessionSettings.read(context), SessionSettings.SESSION_FAILURE_STATUS + ": ", "404");
     }
 
