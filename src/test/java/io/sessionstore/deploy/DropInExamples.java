@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The drop-in on standalone Tomcat distributions: Tomcat's own {@code examples} application, unmodified, with
  * nothing but {@code target/drop-in/*.jar} in each node's {@code lib/}, on two nodes behind nginx (round robin, no
- * sticky sessions) sharing one Redis. Run once per Tomcat version by the subclasses.
+ * sticky sessions) sharing one Redis. Run once per Tomcat version by {@link DropInTomcat11IT} and
+ * {@link DropInTomcat10IT}.
  */
 @NeedsRedis
-abstract class DropInExamplesIT {
+abstract class DropInExamples {
 
     /** The application's own key prefix: from its display name, "Servlet and JSP Examples". */
     private static final String PREFIX = "sessionstore:Servlet_and_JSP_Examples:";
@@ -137,21 +138,5 @@ abstract class DropInExamplesIT {
             }
         }
         return found;
-    }
-
-    /** On Tomcat 11 (Servlet 6.1). */
-    static final class OnTomcat11IT extends DropInExamplesIT {
-        @BeforeAll
-        static void start() throws Exception {
-            up("11.0.25");
-        }
-    }
-
-    /** On Tomcat 10.1 (Servlet 6.0). */
-    static final class OnTomcat10IT extends DropInExamplesIT {
-        @BeforeAll
-        static void start() throws Exception {
-            up("10.1.59");
-        }
     }
 }
