@@ -8,6 +8,7 @@ import io.sessionstore.session.store.WriteResult;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,10 @@ final class RequestSession {
     private final HttpServletResponse response;
     private final SessionResponse sessionResponse;
     private final SessionRequests shared;
-    private final String requestedId;
+    /** The well-formed ids of the request's session cookies, in order: several when stale cookies linger. */
+    private final List<String> requestedIds;
+    /** The id the client sent: the one that named a live session once loaded, else the first. */
+    private String requestedId;
     private final long requestedVersion;
 
     private boolean requestedIdResolved;
@@ -45,7 +49,8 @@ final class RequestSession {
         this.response = response;
         this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset);
         this.shared = shared;
-        this.requestedId = shared.cookie().readId(request);
+        this.requestedIds = shared.cookie().readIds(request);
+        this.requestedId = requestedIds.isEmpty() ? null : requestedIds.get(0);
         this.clientId = requestedId;
         this.requestedVersion = requestedId == null ? -1 : shared.cookie().readVersion(request);
         this.clientVersion = requestedVersion;
@@ -79,9 +84,14 @@ final class RequestSession {
         }
         if (!requestedIdResolved) {
             requestedIdResolved = true;
-            session = load(requestedId);
-            if (session != null) {
-                return session;
+            // Each id in turn until one names a live session: a stale cookie first costs a round trip, not a logout.
+            for (String id : requestedIds) {
+                session = load(id);
+                if (session != null) {
+                    requestedId = id;
+                    clientId = id;
+                    return session;
+                }
             }
         }
         if (!create) {
@@ -177,14 +187,11 @@ final class RequestSession {
 
     /** The response was reset, cookies included: the client knows only what it sent. */
     private synchronized void responseReset() {
-        clientId = requestedId;
+        clientId = requestedIds.isEmpty() ? null : requestedIds.get(0);
         clientVersion = requestedVersion;
     }
 
     private HttpSessionAdapter load(String id) {
-        if (id == null) {
-            return null;
-        }
         long now = System.currentTimeMillis();
         try {
             Optional<SessionRecord> record = shared.store().loadAndTouch(id, clientVersion, now);

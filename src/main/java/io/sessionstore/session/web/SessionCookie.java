@@ -3,6 +3,8 @@ package io.sessionstore.session.web;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +25,8 @@ public final class SessionCookie {
     public static final String DEFAULT_NAME = "SESSION";
     private static final String VERSION_SUFFIX = "_V";
     private static final int MAX_VERSION_DIGITS = 18;
+    /** Ids tried per request at most: each costs a round trip, and a client could send many. */
+    private static final int MAX_IDS = 3;
 
     private final String name;
     private final String versionName;
@@ -46,18 +50,24 @@ public final class SessionCookie {
         return versionName;
     }
 
-    /** The first well-formed session id among the request's cookies, or null. Malformed values count as none. */
-    String readId(HttpServletRequest request) {
+    /**
+     * The well-formed session ids among the request's cookies, in the order sent, without repeats; malformed values
+     * count as none. Several when a stale cookie lingers beside the live one (another path or domain): RFC 6265,
+     * section 5.4, sends the longer path first, but a client may hold cookies of several domains.
+     */
+    List<String> readIds(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
-            return null;
+            return List.of();
         }
+        List<String> ids = new ArrayList<>(1);
         for (Cookie cookie : cookies) {
-            if (name.equals(cookie.getName()) && SessionIds.isWellFormed(cookie.getValue())) {
-                return cookie.getValue();
+            if (name.equals(cookie.getName()) && SessionIds.isWellFormed(cookie.getValue())
+                    && !ids.contains(cookie.getValue()) && ids.size() < MAX_IDS) {
+                ids.add(cookie.getValue());
             }
         }
-        return null;
+        return ids;
     }
 
     /** The version from the version cookie, or -1 when there is none or it is not a number. */

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.when;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionCookieTest {
@@ -20,24 +21,35 @@ class SessionCookieTest {
 
     @Test
     void readId_noCookies_null() {
-        assertNull(cookie.readId(request(null)));
+        assertEquals(List.of(), cookie.readIds(request(null)));
     }
 
     @Test
     void readId_wellFormedSessionCookie_returnsIt() {
-        assertEquals(ID, cookie.readId(request(new Cookie[] {new Cookie("OTHER", OTHER_ID), new Cookie("SESSION", ID)})));
+        assertEquals(List.of(ID),
+                cookie.readIds(request(new Cookie[] {new Cookie("OTHER", OTHER_ID), new Cookie("SESSION", ID)})));
     }
 
     @Test
     void readId_onlyMalformedValues_null() {
-        assertNull(cookie.readId(request(new Cookie[] {
+        assertEquals(List.of(), cookie.readIds(request(new Cookie[] {
                 new Cookie("SESSION", "../etc/passwd"), new Cookie("SESSION", "*"), new Cookie("SESSION", ""),
                 new Cookie("SESSION", ID + "x"), new Cookie("session", ID)})));
     }
 
     @Test
     void readId_malformedThenWellFormed_returnsWellFormed() {
-        assertEquals(ID, cookie.readId(request(new Cookie[] {new Cookie("SESSION", "{x}"), new Cookie("SESSION", ID)})));
+        assertEquals(List.of(ID),
+                cookie.readIds(request(new Cookie[] {new Cookie("SESSION", "{x}"), new Cookie("SESSION", ID)})));
+    }
+
+    @Test
+    void readIds_severalWellFormed_allInOrderWithoutRepeatsAtMostThree() {
+        String third = "CCCCCCCCCCCCCCCCCCCCCC";
+        String fourth = "DDDDDDDDDDDDDDDDDDDDDD";
+        assertEquals(List.of(OTHER_ID, ID, third), cookie.readIds(request(new Cookie[] {
+                new Cookie("SESSION", OTHER_ID), new Cookie("SESSION", ID), new Cookie("SESSION", OTHER_ID),
+                new Cookie("SESSION", third), new Cookie("SESSION", fourth)})));
     }
 
     @Test

@@ -115,6 +115,24 @@ class SessionFilterTest {
         assertEquals(List.of("SESSION=" + id + ATTRIBUTES, "SESSION_V=1" + ATTRIBUTES), page.setCookies());
     }
 
+    @Test
+    void getSession_staleCookieBeforeTheLiveOne_liveSessionWithoutNewCookie() throws Exception {
+        String live = web.seed(Map.of("user", "carol"));
+        String stale = "StaleStaleStaleStale00";
+        client.cookie("SESSION", stale + "; SESSION=" + live); // two cookies of one name, the stale one first
+        web.on("/page", (request, response) -> response.getWriter().print(request.getSession(false)
+                .getAttribute("user") + "|" + request.getRequestedSessionId() + "|"
+                + request.isRequestedSessionIdValid()));
+
+        FilterHarness.Response page = client.get("/page");
+
+        assertEquals("carol|" + live + "|true", page.body());
+        assertEquals(2, store.loads(), "the stale id, then the live one");
+        assertFalse(store.holds(stale), "the stale id is not created");
+        assertFalse(page.setCookies().stream().anyMatch(cookie -> cookie.startsWith("SESSION=")),
+                "the client keeps its cookies: " + page.setCookies());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"../../etc/passwd*{x}", "", "AAAAAAAAAAAAAAAAAAAAA*", "AAAAAAAAAAAAAAAAAAAAAAA"})
     void getSession_malformedCookie_noStoreCallAndNoSession(String value) throws Exception {
