@@ -19,10 +19,12 @@ final class HttpSessionAdapter implements HttpSession {
 
     private final SessionState state;
     private final ServletContext servletContext;
+    private final SessionRequests shared;
 
-    HttpSessionAdapter(SessionState state, ServletContext servletContext) {
+    HttpSessionAdapter(SessionState state, ServletContext servletContext, SessionRequests shared) {
         this.state = state;
         this.servletContext = servletContext;
+        this.shared = shared;
     }
 
     SessionState state() {
@@ -103,6 +105,28 @@ final class HttpSessionAdapter implements HttpSession {
                 listener.valueUnbound(new HttpSessionBindingEvent(this, name, value));
             }
         });
+    }
+
+    /**
+     * Servlet 6.1. Never called on a Servlet 6.0 container (Tomcat 10.1), whose applications cannot call it.
+     *
+     * @throws IllegalStateException once the session is invalidated
+     */
+    @Override
+    public Accessor getAccessor() {
+        if (!state.isValid()) {
+            throw new IllegalStateException("getAccessor: the session has been invalidated");
+        }
+        return (Accessor) newAccessor();
+    }
+
+    /**
+     * Typed {@code Object} on purpose: verifying a method that returns a {@link SessionAccessor} as an
+     * {@code Accessor} loads {@code HttpSession.Accessor}, which a Servlet 6.0 container does not have, and this
+     * class would fail to load there. A cast is resolved only when it runs.
+     */
+    private Object newAccessor() {
+        return new SessionAccessor(shared, servletContext, state.id());
     }
 
     @Override

@@ -210,6 +210,6 @@ final class RequestSession {
     }
 
     private HttpSessionAdapter adapt(SessionState state) {
-        return new HttpSessionAdapter(state, request.getServletContext());
+        return new HttpSessionAdapter(state, request.getServletContext(), shared);
     }
 }

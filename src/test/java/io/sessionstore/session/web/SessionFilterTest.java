@@ -3,6 +3,7 @@ package io.sessionstore.session.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.store.SessionChange;
@@ -113,6 +114,46 @@ class SessionFilterTest {
         assertTrue(store.holds(id), "the new session is stored");
         assertFalse(store.holds(unknown), "the unknown id is not created");
         assertEquals(List.of("SESSION=" + id + ATTRIBUTES, "SESSION_V=1" + ATTRIBUTES), page.setCookies());
+    }
+
+    @Test
+    void getAccessor_usedAfterTheRequest_changesSavedAndSeenByTheNextRequest() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<HttpSession.Accessor> accessor =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        web.on("/start", (request, response) -> {
+            request.getSession().setAttribute("user", "carol");
+            accessor.set(request.getSession().getAccessor());
+        });
+        web.on("/read", (request, response) -> response.getWriter().print(
+                request.getSession().getAttribute("user") + "|" + request.getSession().getAttribute("note")));
+        client.get("/start");
+
+        accessor.get().access(session -> session.setAttribute("note", "from a timer"));
+
+        assertEquals("carol|from a timer", client.get("/read").body());
+    }
+
+    @Test
+    void getAccessor_sessionInvalidatedSince_accessThrowsIllegalState() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<HttpSession.Accessor> accessor =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        web.on("/start", (request, response) -> accessor.set(request.getSession().getAccessor()));
+        web.on("/end", (request, response) -> request.getSession().invalidate());
+        web.on("/invalid", (request, response) -> {
+            HttpSession session = request.getSession();
+            session.invalidate();
+            try {
+                session.getAccessor();
+                response.getWriter().print("no exception");
+            } catch (IllegalStateException e) {
+                response.getWriter().print("IllegalStateException");
+            }
+        });
+        client.get("/start");
+        client.get("/end");
+
+        assertThrows(IllegalStateException.class, () -> accessor.get().access(session -> { }));
+        assertEquals("IllegalStateException", client.get("/invalid").body());
     }
 
     @Test
