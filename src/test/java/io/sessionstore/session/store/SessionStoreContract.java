@@ -240,6 +240,26 @@ public abstract class SessionStoreContract {
         assertEquals(Optional.empty(), load(id, ACCESSED));
     }
 
+    /**
+     * Review finding: the contract puts no limit on the number of attributes and the in-memory store takes any
+     * number, but the Redis scripts pass every field through Lua's {@code unpack}, which fails beyond about 8,000
+     * values ("too many results to unpack"): a session of 5,000 attributes cannot be created, updated or renamed,
+     * and the filter reports it as "the session store does not answer" (503).
+     */
+    @Test
+    void write_createAndUpdateOf5000Attributes_allStored() {
+        Map<String, byte[]> many = new HashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            many.put("a" + i, bytes("S" + i));
+        }
+        String id = newId();
+
+        assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Create(snapshot(id, TIMEOUT, many))));
+        assertEquals(new WriteResult.Written(2), store.write(update(id, many, Set.of())));
+
+        assertEquals(5_000, load(id, ACCESSED).orElseThrow().attributes().size());
+    }
+
     // ---- rename, delete, replace ----------------------------------------------------------------------------------
 
     @Test

@@ -1,0 +1,151 @@
+package io.sessionstore.session.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.session.SessionFilter;
+import io.sessionstore.session.SessionSettings;
+import io.sessionstore.session.store.InMemorySessionStore;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review findings, on an embedded Tomcat with the real filter over an {@link InMemorySessionStore} (no Redis),
+ * mapped as the README maps it (REQUEST dispatches, "/*"). Each test fails on the reviewed code.
+ */
+class SessionFilterReviewTest {
+
+    private final InMemorySessionStore store = new InMemorySessionStore();
+    private Tomcat tomcat;
+    private Path baseDir;
+    private HttpClient http;
+
+    @BeforeEach
+    void start() throws Exception {
+        baseDir = Files.createTempDirectory("session-filter-review-");
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+        FilterDef def = new FilterDef();
+        def.setFilterName("sessions");
+        def.setFilter(new SessionFilter(SessionSettings.builder().build(), store));
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("sessions");
+        map.addURLPattern("/*");
+        map.setDispatcher(DispatcherType.REQUEST.name());
+        context.addFilterMap(map);
+
+        // Sets an attribute on an async thread, through the wrapped request it was handed, then completes.
+        Wrapper async = Tomcat.addServlet(context, "async", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+                AsyncContext ac = request.startAsync(request, response);
+                ac.start(() -> {
+                    ((HttpServletRequest) ac.getRequest()).getSession().setAttribute("cart", "3 items");
+                    ac.complete();
+                });
+            }
+        });
+        async.setAsyncSupported(true);
+        context.addServletMappingDecoded("/async", "async");
+
+        Tomcat.addServlet(context, "get", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                HttpSession session = request.getSession(false);
+                response.getWriter().print(session == null ? "no session" : "cart=" + session.getAttribute("cart")
+                        + " user=" + session.getAttribute("user"));
+            }
+        });
+        context.addServletMappingDecoded("/get", "get");
+
+        // Signs in, then answers 404 through the application's error page.
+        Tomcat.addServlet(context, "missing", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                request.getSession().setAttribute("user", "alice");
+                response.sendError(404);
+            }
+        });
+        context.addServletMappingDecoded("/missing", "missing");
+        Tomcat.addServlet(context, "notFoundPage", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                HttpSession session = request.getSession(false);
+                response.getWriter().print(session == null ? "no session" : "user=" + session.getAttribute("user"));
+            }
+        });
+        context.addServletMappingDecoded("/not-found", "notFoundPage");
+        ErrorPage notFound = new ErrorPage();
+        notFound.setErrorCode(404);
+        notFound.setLocation("/not-found");
+        context.addErrorPage(notFound);
+
+        tomcat.start();
+        http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    @Test
+    void asyncRequest_attributeSetOnTheAsyncThreadThroughTheWrappedRequest_isStored() throws Exception {
+        // SessionState and SessionRequest say async threads of a request may share them; the filter commits when
+        // chain.doFilter returns, before the async thread runs, so this change is never written and no cookie is
+        // sent: the attribute is silently lost.
+        HttpResponse<String> first = get("/async");
+        assertEquals(200, first.statusCode());
+
+        assertEquals("cart=3 items user=null", get("/get").body(), "the next request sees the async change");
+    }
+
+    @Test
+    void errorPage_ofARequestThatSignedIn_seesTheSession() throws Exception {
+        // SessionFilter's Javadoc: "Includes, forwards and error pages reuse the wrapped request". Tomcat dispatches
+        // the error page with its own request, so the page sees no session (and getSession() would create a
+        // JSESSIONID container session).
+        HttpResponse<String> answer = get("/missing");
+        assertEquals(404, answer.statusCode());
+        assertTrue(Optional.ofNullable(answer.body()).orElse("").contains("user=alice"),
+                "error page shows: " + answer.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort()
+                + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
