@@ -97,7 +97,7 @@ public final class SessionFilter implements Filter {
         AttributeCodec codec = new AttributeCodec(settings.allowedClasses(),
                 config.getServletContext().getClassLoader());
         requests = new SessionRequests(store, codec, new SessionCookie(settings.cookieName(),
-                settings.cookieSameSite()), (int) settings.timeout().toSeconds());
+                settings.cookieSameSite()), (int) settings.timeout().toSeconds(), settings.failureStatus());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sessionstore.session;
 
 import io.sessionstore.session.redis.RedisSettings;
 import jakarta.servlet.ServletContext;
+import java.io.ObjectInputFilter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -66,9 +67,10 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         Objects.requireNonNull(nearCacheMaxAge, "nearCacheMaxAge");
         Objects.requireNonNull(allowedClasses, "allowedClasses");
         Objects.requireNonNull(redis, "redis");
-        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("the session timeout must be between 1 and " + MAX_TIMEOUT.toSeconds()
-                    + " seconds (365 days), not " + describe(timeout));
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0
+                || timeout.getNano() != 0) {
+            throw new IllegalArgumentException("the session timeout must be a whole number of seconds between 1 and "
+                    + MAX_TIMEOUT.toSeconds() + " (365 days), not " + describe(timeout));
         }
         if (keyPrefix.isEmpty() || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}' || c == 0x7f)) {
             throw new IllegalArgumentException("the key prefix must not be empty and must hold no whitespace, "
@@ -94,6 +96,12 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
                     + MAX_CACHE_AGE.toSeconds() + " seconds, not " + describe(nearCacheMaxAge));
         }
         allowedClasses = allowedClasses.strip();
+        try {
+            ObjectInputFilter.Config.createFilter(allowedClasses.isEmpty() ? "java.lang.*" : allowedClasses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the allowed classes must be ObjectInputFilter patterns separated by "
+                    + "';' (for example com.example.cart.*), not '" + allowedClasses + "': " + e.getMessage());
+        }
         if (failureStatus < 500 || failureStatus > 599) {
             throw new IllegalArgumentException("the failure status must be between 500 and 599, not "
                     + failureStatus);
@@ -196,7 +204,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
     /** Whole seconds as seconds, anything else in milliseconds: as a message shows a value. */
     private static String describe(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " seconds" : duration.toMillis() + " ms";
+        return duration.getNano() == 0 ? duration.toSeconds() + " seconds" : duration.toMillis() + " ms";
     }
 
     private static boolean isToken(String name) {
@@ -242,7 +250,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             cookieSameSite = settings.cookieSameSite;
             nearCache = settings.nearCache;
             nearCacheMaxEntries = settings.nearCacheMaxEntries;
-            nearCacheMaxAge = settings.nearCacheMaxAge;
+            // A derived maximum age stays derived, so that a new timeout moves it.
+            nearCacheMaxAge = settings.nearCacheMaxAge.equals(defaultNearCacheMaxAge(settings.timeout))
+                    ? null : settings.nearCacheMaxAge;
             allowedClasses = settings.allowedClasses;
             redisUrl = settings.redis.url();
             redissonConfig = settings.redis.configFile();
@@ -314,6 +324,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
         /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
         public SessionSettings build() {
+            Objects.requireNonNull(timeout, "timeout");
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
                     nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
                     allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus);
@@ -368,8 +379,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             } catch (IllegalArgumentException e) {
                 String message = e.getMessage();
                 // The settings name the value as they hold it; name it as it was written when that differs.
+                String shown = name.equals(REDIS_URL) ? RedisSettings.withoutPassword(value) : value;
                 throw new IllegalArgumentException(name + ": " + message
-                        + (message.contains(value) ? "" : " (the value given is '" + value + "')"), e);
+                        + (message.contains(shown) ? "" : " (the value given is '" + shown + "')"), e);
             }
         }
     }

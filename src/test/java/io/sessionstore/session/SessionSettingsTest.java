@@ -82,15 +82,15 @@ class SessionSettingsTest {
     @Test
     void build_timeoutOutOfRange_refusedNamingValueAndRange() {
         assertRefused(() -> SessionSettings.builder().timeout(Duration.ZERO).build(),
-                "not 0", "between 1 and 31536000 seconds");
+                "not 0", "between 1 and 31536000 (365 days)");
         assertRefused(() -> SessionSettings.builder().timeout(Duration.ofSeconds(Integer.MAX_VALUE)).build(),
-                "2147483647", "between 1 and 31536000 seconds");
+                "2147483647", "between 1 and 31536000 (365 days)");
         assertRefused(() -> canonical(Duration.ZERO, DEFAULTS.keyPrefix(), DEFAULTS.cookieName(),
                 DEFAULTS.cookieSameSite(), DEFAULTS.nearCacheMaxEntries(), DEFAULTS.nearCacheMaxAge(),
-                DEFAULTS.failureStatus()), "not 0", "between 1 and 31536000 seconds");
+                DEFAULTS.failureStatus()), "not 0", "between 1 and 31536000 (365 days)");
         assertRefused(() -> canonical(Duration.ofSeconds(Integer.MAX_VALUE), DEFAULTS.keyPrefix(),
                 DEFAULTS.cookieName(), DEFAULTS.cookieSameSite(), DEFAULTS.nearCacheMaxEntries(),
-                DEFAULTS.nearCacheMaxAge(), DEFAULTS.failureStatus()), "2147483647", "between 1 and 31536000 seconds");
+                DEFAULTS.nearCacheMaxAge(), DEFAULTS.failureStatus()), "2147483647", "between 1 and 31536000 (365 days)");
     }
 
     @Test
@@ -178,9 +178,9 @@ class SessionSettingsTest {
     @Test
     void build_redisTimeoutBelowFiftyMillis_refusedNamingValueAndMinimum() {
         assertRefused(() -> SessionSettings.builder().redisTimeout(Duration.ofMillis(49)).build(),
-                "49 ms", "at least 50 ms");
+                "49 ms", "between 50 and 60000 ms");
         assertRefused(() -> new RedisSettings(DEFAULT_REDIS.url(), null, Duration.ofMillis(49)),
-                "49 ms", "at least 50 ms");
+                "49 ms", "between 50 and 60000 ms");
         assertEquals(Duration.ofMillis(50),
                 SessionSettings.builder().redisTimeout(Duration.ofMillis(50)).build().redis().timeout());
     }
@@ -329,15 +329,15 @@ class SessionSettingsTest {
     @Test
     void read_redisTimeoutNotANumberOrTooShort_refusedNamingSettingAndValue() {
         assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "ten", "'ten'", "whole number");
-        assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "49", "49 ms", "at least 50 ms");
+        assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "49", "49 ms", "between 50 and 60000 ms");
     }
 
     @Test
     void read_sessionTimeoutOutOfRangeOrNotANumber_refusedNamingSettingAndValue() {
-        assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "0", "not 0", "between 1 and 31536000 seconds");
+        assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "0", "not 0", "between 1 and 31536000 (365 days)");
         assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "30s", "'30s'", "whole number");
         assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "99999999999", "99999999999",
-                "between 1 and 31536000 seconds");
+                "between 1 and 31536000 (365 days)");
     }
 
     @Test

@@ -68,10 +68,6 @@ public final class RedisConnection implements AutoCloseable {
         return new RedisConnection(settings);
     }
 
-    public RedisSettings settings() {
-        return settings;
-    }
-
     /** The client, for commands of the application's own. Prefer {@link #call} for calls on request threads. */
     public RedissonClient client() {
         return client;
@@ -129,10 +125,7 @@ public final class RedisConnection implements AutoCloseable {
                 server.setUsername(user);
             }
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            server.setDatabase(Integer.parseInt(path.substring(1)));
-        }
+        server.setDatabase(RedisSettings.database(uri));
         return config;
     }
 

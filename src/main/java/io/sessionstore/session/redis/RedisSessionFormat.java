@@ -62,13 +62,18 @@ final class RedisSessionFormat {
     /**
      * ARGV: channel, id, seconds added to the timeout, number of field/value pairs n, the n pairs, then the fields to
      * delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request changed it.
-     * Returns the new version, or 0 when the session is gone (nothing written).
+     * Fields go in chunks of 1,000 arguments (500 pairs): Lua's {@code unpack} takes about 8,000 at most. Returns
+     * the new version, or 0 when the session is gone (nothing written).
      */
     static final String UPDATE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             local n = tonumber(ARGV[4])
-            if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + 2 * n)) end
-            if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 5 + 2 * n, #ARGV)) end
+            for i = 5, 4 + 2 * n, 1000 do
+              redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, 4 + 2 * n)))
+            end
+            for i = 5 + 2 * n, #ARGV, 1000 do
+              redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+            end
             local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
             local t = tonumber(redis.call('HGET', KEYS[1], 't')) or 0
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[3])) else redis.call('PERSIST', KEYS[1]) end
@@ -79,7 +84,9 @@ final class RedisSessionFormat {
     /** ARGV: expiry seconds, then field/value pairs. A new id: nobody holds it, so nothing to announce. */
     static final String REPLACE = """
             redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2, #ARGV))
+            for i = 2, #ARGV, 1000 do
+              redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+            end
             local ttl = tonumber(ARGV[1])
             if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
             return 1
@@ -178,14 +185,20 @@ final class RedisSessionFormat {
         Long accessed = null;
         Integer timeout = null;
         long version = 0; // sessions stored before versions existed
-        int format = 1;
+        int format = format(fields);
+        if (format > FORMAT) {
+            // Written by a newer node (a rolling upgrade): not corrupt, so not to be deleted; this node cannot serve
+            // it, and a load balancer may try another node.
+            throw new SessionStoreUnavailableException("Session stored in format " + format
+                    + "; this node reads formats up to " + FORMAT + ": upgrade it", null);
+        }
         Map<String, byte[]> attributes = new HashMap<>();
         try {
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 String field = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
                 byte[] value = (byte[]) fields.get(i + 1);
                 switch (field) {
-                    case FORMAT_FIELD -> format = Integer.parseInt(text(value));
+                    case FORMAT_FIELD -> { }
                     case CREATED -> created = Long.valueOf(text(value));
                     case ACCESSED -> accessed = Long.valueOf(text(value));
                     case TIMEOUT -> timeout = Integer.valueOf(text(value));
@@ -200,16 +213,28 @@ final class RedisSessionFormat {
         } catch (NumberFormatException e) {
             throw new UnreadableSessionException("session metadata is not numeric", e);
         }
-        if (format > FORMAT) {
-            // Written by a newer node (a rolling upgrade): not corrupt, so not to be deleted; this node cannot serve
-            // it, and a load balancer may try another node.
-            throw new SessionStoreUnavailableException("Session stored in format " + format
-                    + "; this node reads formats up to " + FORMAT + ": upgrade it", null);
-        }
         if (created == null || accessed == null || timeout == null) {
             throw new UnreadableSessionException("session metadata is missing");
         }
         return new SessionRecord(id, created, accessed, timeout, attributes, version);
+    }
+
+    /**
+     * The format of a hash: its {@code f} field, 1 without one.
+     *
+     * @throws UnreadableSessionException when {@code f} is not a number, which no format writes
+     */
+    private static int format(List<Object> fields) {
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            if (FORMAT_FIELD.equals(new String((byte[]) fields.get(i), StandardCharsets.UTF_8))) {
+                try {
+                    return Integer.parseInt(text((byte[]) fields.get(i + 1)));
+                } catch (NumberFormatException e) {
+                    throw new UnreadableSessionException("session format is not numeric", e);
+                }
+            }
+        }
+        return 1;
     }
 
     /** An invalidation message, or null when it is not one. */

@@ -5,6 +5,7 @@ import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.store.WriteResult;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -34,6 +35,7 @@ final class RequestSession {
     private final long requestedVersion;
 
     private boolean requestedIdResolved;
+    private SavingAsyncContext asyncContext;
     private HttpSessionAdapter session;
     /** A stored session this request invalidated and replaced by a new one: deleted with the new one's first save. */
     private SessionChange.Delete pendingDelete;
@@ -58,6 +60,32 @@ final class RequestSession {
 
     boolean madeBy(SessionRequests requests) {
         return shared == requests;
+    }
+
+    /** Wraps the request's async context so that completing it saves first; the same wrapper every time. */
+    synchronized AsyncContext asyncStarted(AsyncContext started) {
+        if (asyncContext == null || asyncContext.delegate() != started) {
+            asyncContext = new SavingAsyncContext(started, this);
+        }
+        return asyncContext;
+    }
+
+    /** The wrapper of {@link #asyncStarted} for the container's current async context. */
+    synchronized AsyncContext asyncContext(AsyncContext current) {
+        return current == null ? null : asyncStarted(current);
+    }
+
+    int failureStatus() {
+        return shared.failureStatus();
+    }
+
+    /** {@link #commit()} when nothing can be answered any more: a failure is logged. */
+    void commitQuietly() {
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            log.warn("The session of a completed async request could not be saved: {}", e.toString());
+        }
     }
 
     /** The response of the request: it saves the session before it can be committed. */

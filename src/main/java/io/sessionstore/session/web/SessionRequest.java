@@ -1,5 +1,8 @@
 package io.sessionstore.session.web;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +41,22 @@ public final class SessionRequest extends HttpServletRequestWrapper {
 
     RequestSession requestSession() {
         return session;
+    }
+
+    /** The async code gets this request and its response, so it sees and changes the same session. */
+    @Override
+    public AsyncContext startAsync() {
+        return startAsync(this, response);
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return session.asyncStarted(super.startAsync(request, response));
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        return session.asyncContext(super.getAsyncContext());
     }
 
     @Override

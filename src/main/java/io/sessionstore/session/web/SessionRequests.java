@@ -19,13 +19,19 @@ public final class SessionRequests {
     private final SessionCookie cookie;
     private final SessionIds ids = new SessionIds();
     private final int timeoutSeconds;
+    private final int failureStatus;
 
-    /** @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out */
-    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, int timeoutSeconds) {
+    /**
+     * @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out
+     * @param failureStatus  the status of a response whose session could not be saved
+     */
+    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, int timeoutSeconds,
+                           int failureStatus) {
         this.store = store;
         this.codec = codec;
         this.cookie = cookie;
         this.timeoutSeconds = timeoutSeconds;
+        this.failureStatus = failureStatus;
     }
 
     /**
@@ -61,5 +67,9 @@ public final class SessionRequests {
 
     int timeoutSeconds() {
         return timeoutSeconds;
+    }
+
+    int failureStatus() {
+        return failureStatus;
     }
 }

@@ -3,6 +3,7 @@ package io.sessionstore.session.readme;
 import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -15,8 +16,10 @@ public final class SessionsListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         SessionFilter sessions = new SessionFilter(SessionSettings.read(context)); // REDIS_URL, KEY_PREFIX, ...
-        context.addFilter("sessions", sessions)
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        FilterRegistration.Dynamic filter = context.addFilter("sessions", sessions);
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
+                DispatcherType.ERROR), false, "/*");
     }
     // README end
 }

@@ -8,9 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: a hash of a newer format must be left alone (503), never treated as corrupt and deleted, whatever
- * the newer format does to the other fields. {@code toRecord} parses the fields before it checks {@code f}, so a
- * newer format that writes, say, {@code t} as text makes this node delete the session (UnreadableSessionException).
+ * A hash of a newer format is answered with 503 and left alone, never treated as corrupt and deleted, whatever the
+ * newer format does to the other fields: {@code f} is read before any other field.
  */
 class RedisSessionFormatNewerFormatTest {
 

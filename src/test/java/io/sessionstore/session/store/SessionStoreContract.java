@@ -241,10 +241,8 @@ public abstract class SessionStoreContract {
     }
 
     /**
-     * Review finding: the contract puts no limit on the number of attributes and the in-memory store takes any
-     * number, but the Redis scripts pass every field through Lua's {@code unpack}, which fails beyond about 8,000
-     * values ("too many results to unpack"): a session of 5,000 attributes cannot be created, updated or renamed,
-     * and the filter reports it as "the session store does not answer" (503).
+     * No limit on the number of attributes: Lua's {@code unpack} takes at most about 8,000 values, so the Redis
+     * scripts write fields in chunks.
      */
     @Test
     void write_createAndUpdateOf5000Attributes_allStored() {

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review findings, on an embedded Tomcat with the real filter over an {@link InMemorySessionStore} (no Redis),
- * mapped as the README maps it (REQUEST dispatches, "/*"). Each test fails on the reviewed code.
+ * Async requests and error pages, on an embedded Tomcat with the real filter over an {@link InMemorySessionStore}
+ * (no Redis), mapped as the initializer and the README map it: "/*" for REQUEST, ASYNC and ERROR dispatches.
  */
-class SessionFilterReviewTest {
+class SessionFilterDispatchTest {
 
     private final InMemorySessionStore store = new InMemorySessionStore();
     private Tomcat tomcat;
@@ -46,7 +46,7 @@ class SessionFilterReviewTest {
 
     @BeforeEach
     void start() throws Exception {
-        baseDir = Files.createTempDirectory("session-filter-review-");
+        baseDir = Files.createTempDirectory("session-filter-dispatch-");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
@@ -63,6 +63,8 @@ class SessionFilterReviewTest {
         map.setFilterName("sessions");
         map.addURLPattern("/*");
         map.setDispatcher(DispatcherType.REQUEST.name());
+        map.setDispatcher(DispatcherType.ASYNC.name());
+        map.setDispatcher(DispatcherType.ERROR.name());
         context.addFilterMap(map);
 
         // Sets an attribute on an async thread, through the wrapped request it was handed, then completes.
@@ -78,6 +80,20 @@ class SessionFilterReviewTest {
         });
         async.setAsyncSupported(true);
         context.addServletMappingDecoded("/async", "async");
+
+        // The same with startAsync(): the async code gets the request the servlet was given.
+        Wrapper plainAsync = Tomcat.addServlet(context, "plainAsync", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+                AsyncContext ac = request.startAsync();
+                ac.start(() -> {
+                    ((HttpServletRequest) ac.getRequest()).getSession().setAttribute("cart", "2 items");
+                    ac.complete();
+                });
+            }
+        });
+        plainAsync.setAsyncSupported(true);
+        context.addServletMappingDecoded("/plain-async", "plainAsync");
 
         Tomcat.addServlet(context, "get", new HttpServlet() {
             @Override
@@ -124,9 +140,8 @@ class SessionFilterReviewTest {
 
     @Test
     void asyncRequest_attributeSetOnTheAsyncThreadThroughTheWrappedRequest_isStored() throws Exception {
-        // SessionState and SessionRequest say async threads of a request may share them; the filter commits when
-        // chain.doFilter returns, before the async thread runs, so this change is never written and no cookie is
-        // sent: the attribute is silently lost.
+        // The filter's own save runs when chain.doFilter returns, before the async thread does: completing the
+        // async context saves what the async code changed, and sends the cookies.
         HttpResponse<String> first = get("/async");
         assertEquals(200, first.statusCode());
 
@@ -134,10 +149,19 @@ class SessionFilterReviewTest {
     }
 
     @Test
+    void startAsyncWithoutArguments_attributeSetOnTheAsyncThread_isStoredAndNoContainerSession() throws Exception {
+        HttpResponse<String> first = get("/plain-async");
+        assertEquals(200, first.statusCode());
+        assertTrue(first.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("JSESSIONID")),
+                "no container session: " + first.headers().allValues("Set-Cookie"));
+
+        assertEquals("cart=2 items user=null", get("/get").body());
+    }
+
+    @Test
     void errorPage_ofARequestThatSignedIn_seesTheSession() throws Exception {
-        // SessionFilter's Javadoc: "Includes, forwards and error pages reuse the wrapped request". Tomcat dispatches
-        // the error page with its own request, so the page sees no session (and getSession() would create a
-        // JSESSIONID container session).
+        // Tomcat dispatches the error page with its own request: the filter, mapped for ERROR, hands the page the
+        // session the request already had.
         HttpResponse<String> answer = get("/missing");
         assertEquals(404, answer.statusCode());
         assertTrue(Optional.ofNullable(answer.body()).orElse("").contains("user=alice"),

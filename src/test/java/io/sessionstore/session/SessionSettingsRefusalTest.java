@@ -8,16 +8,17 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review findings: settings that {@link SessionSettings#read} should refuse with one line naming the setting, and
- * passwords that must never appear in a message or a string form. Each test fails on the reviewed code.
+ * Settings that {@link SessionSettings#read} refuses with one line naming the setting (values that would overflow or
+ * fail later, at {@code init}, with a bare exception), and passwords that never appear in a message or a string
+ * form.
  */
-class SessionSettingsReviewTest {
+class SessionSettingsRefusalTest {
 
     private static final String PASSWORD = "s3cretPw";
 
     @Test
     void read_refusedRedisUrlWithAPassword_messageLeavesThePasswordOut() {
-        // The URL is refused (bad port) and masked by RedisSettings, but SettingReader then appends the raw value.
+        // Refused for its port; the message shows the URL as it was given, but not its password.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SessionSettings.read(only(SessionSettings.REDIS_URL, "redis://:" + PASSWORD + "@host:notaport")));
         assertFalse(e.getMessage().contains(PASSWORD), "'" + e.getMessage() + "' shows the password");
@@ -32,8 +33,7 @@ class SessionSettingsReviewTest {
 
     @Test
     void read_redisTimeoutBeyondAnInt_refusedNamingTheSetting() {
-        // Accepted today; RedisConnection casts it to int: 3000000000 ms becomes -1294967296 and every command
-        // fails, 4294967396 ms silently becomes 100 ms.
+        // Redisson takes the timeout as an int: 3000000000 ms would become -1294967296, 4294967396 ms 100 ms.
         assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "3000000000");
         assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "4294967396");
     }
@@ -46,13 +46,11 @@ class SessionSettingsReviewTest {
 
     @Test
     void read_redisUrlWithANonNumericDatabase_refusedNamingTheSetting() {
-        // Accepted today; SessionFilter.init then fails with a bare NumberFormatException: For input string: "abc".
         assertReadRefused(SessionSettings.REDIS_URL, "redis://127.0.0.1:6379/abc");
     }
 
     @Test
     void read_allowedClassesThatObjectInputFilterRefuses_refusedNamingTheSetting() {
-        // Accepted today; SessionFilter.init then fails with a bare NumberFormatException from createFilter.
         assertReadRefused(SessionSettings.SESSION_ALLOWED_CLASSES, "com.example.*;maxdepth=abc");
     }
 
