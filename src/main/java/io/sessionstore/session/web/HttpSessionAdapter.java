@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The {@link HttpSession} an application sees, over one {@link SessionState}. Adds what the Servlet specification
- * asks of the API: {@code IllegalStateException} after {@code invalidate()} (Servlet 6.1, section 7.3 and the
- * {@code HttpSession} Javadoc), {@code setAttribute(name, null)} as a removal, and
+ * asks of the API: {@code IllegalStateException} after {@code invalidate()} (the {@code HttpSession} Javadoc of
+ * Servlet 6.1), {@code setAttribute(name, null)} as a removal, and
  * {@link HttpSessionBindingListener} callbacks, made outside the state's lock. Thread-safe.
  */
 final class HttpSessionAdapter implements HttpSession {

@@ -164,6 +164,12 @@ final class RequestSession {
     synchronized void commit() {
         Optional<SessionChange> change = pendingChange();
         if (change.isEmpty() && session == null) {
+            if (requestedIdResolved && clientId != null && !response.isCommitted()) {
+                // The client's session is gone: clear its cookies, or every request pays a load for nothing.
+                shared.cookie().clear(request, response);
+                clientId = null;
+                clientVersion = -1;
+            }
             return;
         }
         if (change.isPresent()) {

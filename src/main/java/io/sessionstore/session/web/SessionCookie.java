@@ -21,8 +21,6 @@ import java.util.Objects;
  */
 public final class SessionCookie {
 
-    /** The default name of the session cookie. */
-    public static final String DEFAULT_NAME = "SESSION";
     private static final String VERSION_SUFFIX = "_V";
     private static final int MAX_VERSION_DIGITS = 18;
     /** Ids tried per request at most: each costs a round trip, and a client could send many. */

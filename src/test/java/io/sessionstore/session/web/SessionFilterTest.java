@@ -117,6 +117,21 @@ class SessionFilterTest {
     }
 
     @Test
+    void getSessionFalse_cookieOfAGoneSession_cookiesClearedSoTheNextRequestLoadsNothing() throws Exception {
+        client.cookie("SESSION", "GoneGoneGoneGoneGone00");
+        web.on("/page", (request, response) -> response.getWriter().print(request.getSession(false)));
+
+        FilterHarness.Response first = client.get("/page");
+        FilterHarness.Response second = client.get("/page");
+
+        assertEquals("null", first.body());
+        assertEquals(List.of("SESSION=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + ATTRIBUTES,
+                "SESSION_V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + ATTRIBUTES), first.setCookies());
+        assertEquals("null", second.body());
+        assertEquals(1, store.loads(), "the second request sends no cookie and loads nothing");
+    }
+
+    @Test
     void getAccessor_usedAfterTheRequest_changesSavedAndSeenByTheNextRequest() throws Exception {
         java.util.concurrent.atomic.AtomicReference<HttpSession.Accessor> accessor =
                 new java.util.concurrent.atomic.AtomicReference<>();
