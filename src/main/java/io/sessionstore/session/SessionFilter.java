@@ -96,8 +96,10 @@ public final class SessionFilter implements Filter {
         }
         AttributeCodec codec = new AttributeCodec(settings.allowedClasses(),
                 config.getServletContext().getClassLoader());
-        requests = new SessionRequests(store, codec, new SessionCookie(settings.cookieName(),
-                settings.cookieSameSite()), (int) settings.timeout().toSeconds(), settings.failureStatus());
+        SessionCookie cookie = new SessionCookie(settings.cookieName(), settings.cookieSameSite())
+                .withApplicationConfig(config.getServletContext().getSessionCookieConfig());
+        requests = new SessionRequests(store, codec, cookie, (int) settings.timeout().toSeconds(),
+                settings.failureStatus());
     }
 
     @Override

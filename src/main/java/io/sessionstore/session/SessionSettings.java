@@ -2,9 +2,11 @@ package io.sessionstore.session;
 
 import io.sessionstore.session.redis.RedisSettings;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.SessionCookieConfig;
 import java.io.ObjectInputFilter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -136,7 +138,33 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
      * @throws IllegalArgumentException naming the setting, its value and what is allowed
      */
     public static SessionSettings read(ServletContext context) {
-        return read(lookup(context), builder().keyPrefix(applicationKeyPrefix(context)));
+        return read(lookup(context), applicationDefaults(context));
+    }
+
+    /**
+     * What the application says of its sessions, as the defaults that settings may override: its key prefix
+     * ({@link #applicationKeyPrefix}), its session timeout ({@code <session-timeout>} or
+     * {@code ServletContext.setSessionTimeout}, else the container's default; zero or less, meaning never, becomes
+     * the longest timeout allowed, 365 days), and its session cookie's name and {@code SameSite} attribute
+     * ({@code <cookie-config>}). Without a name of its own, the cookie is {@code SESSION}, not the container's
+     * {@code JSESSIONID}: the container still makes sessions of its own for some of its features (form login keeps
+     * its state in one), and their cookie must not overwrite this one.
+     */
+    private static Builder applicationDefaults(ServletContext context) {
+        Builder builder = builder().keyPrefix(applicationKeyPrefix(context));
+        int minutes = context.getSessionTimeout();
+        builder.timeout(minutes > 0 ? Duration.ofMinutes(Math.min(minutes, MAX_TIMEOUT.toMinutes())) : MAX_TIMEOUT);
+        SessionCookieConfig cookie = context.getSessionCookieConfig();
+        if (cookie != null) {
+            if (cookie.getName() != null && isToken(cookie.getName())) {
+                builder.cookieName(cookie.getName());
+            }
+            String sameSite = cookie.getAttribute("SameSite");
+            if (sameSite != null && List.of("strict", "lax", "none").contains(sameSite.toLowerCase(Locale.ROOT))) {
+                builder.cookieSameSite(sameSite);
+            }
+        }
+        return builder;
     }
 
     /**

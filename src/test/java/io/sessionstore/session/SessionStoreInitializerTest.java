@@ -76,6 +76,36 @@ class SessionStoreInitializerTest {
     }
 
     @Test
+    void onStartup_applicationsSessionConfig_timeoutAndCookieAsItSays() throws Exception {
+        start(Map.of("/conf", app("conf", """
+                <display-name>initializer-conf</display-name>
+                <session-config>
+                  <session-timeout>5</session-timeout>
+                  <cookie-config>
+                    <name>SHOPID</name>
+                    <path>/</path>
+                    <secure>true</secure>
+                    <max-age>600</max-age>
+                    <attribute><attribute-name>SameSite</attribute-name><attribute-value>Strict</attribute-value></attribute>
+                    <attribute><attribute-name>Partitioned</attribute-name><attribute-value>true</attribute-value></attribute>
+                  </cookie-config>
+                </session-config>""")), Map.of());
+
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                url("/conf/count.jsp"))).build(), HttpResponse.BodyHandlers.ofString());
+
+        String cookie = page.headers().allValues("Set-Cookie").get(0);
+        String id = cookie.substring("SHOPID=".length(), cookie.indexOf(';'));
+        assertEquals("SHOPID=" + id + "; Max-Age=600; Path=/; HttpOnly; SameSite=Strict; Secure; Partitioned", cookie);
+        assertTrue(page.headers().allValues("Set-Cookie").get(1).startsWith("SHOPID_V=1; Max-Age=600; Path=/;"),
+                "the version cookie follows: " + page.headers().allValues("Set-Cookie"));
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            assertEquals("300", redis.text("HGET", "sessionstore:initializer-conf:session:{" + id + "}", "t"),
+                    "<session-timeout> of 5 minutes");
+        }
+    }
+
+    @Test
     void onStartup_twoApplications_neverSeeEachOthersSessions() throws Exception {
         start(Map.of("/a", app("a", "<display-name>initializer-a</display-name>"),
                 "/b", app("b", "<display-name>initializer-b</display-name>")), Map.of());

@@ -1,11 +1,15 @@
 package io.sessionstore.session.web;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a client holds its session: the id in one cookie, the version of the session it was last told of in a second
@@ -26,18 +30,70 @@ public final class SessionCookie {
     /** Ids tried per request at most: each costs a round trip, and a client could send many. */
     private static final int MAX_IDS = 3;
 
+    /** Attributes this class writes itself, or that belong to the settings: not copied from the application's. */
+    private static final Set<String> OWN_ATTRIBUTES = Set.of("samesite", "path", "domain", "secure", "httponly",
+            "max-age", "expires");
+
     private final String name;
     private final String versionName;
     private final String sameSite;
+    /** The application's cookie path, or null for its context path. */
+    private final String path;
+    private final String domain;
+    private final boolean alwaysSecure;
+    /** Seconds, or -1: a cookie that ends with the browser session. */
+    private final int maxAge;
+    /** Further attributes of the application's cookie configuration, rendered ({@code "; Partitioned"}). */
+    private final String extra;
 
     /**
      * @param name     the session cookie's name (a cookie token, checked by the settings)
      * @param sameSite {@code Strict}, {@code Lax} or {@code None}
      */
     public SessionCookie(String name, String sameSite) {
+        this(name, sameSite, null, null, false, -1, "");
+    }
+
+    private SessionCookie(String name, String sameSite, String path, String domain, boolean alwaysSecure, int maxAge,
+                          String extra) {
         this.name = Objects.requireNonNull(name, "name");
         this.versionName = name + VERSION_SUFFIX;
         this.sameSite = Objects.requireNonNull(sameSite, "sameSite");
+        this.path = path;
+        this.domain = domain;
+        this.alwaysSecure = alwaysSecure;
+        this.maxAge = maxAge;
+        this.extra = extra;
+    }
+
+    /**
+     * This cookie with the application's own configuration ({@code <cookie-config>} in {@code web.xml}, or
+     * {@link ServletContext#getSessionCookieConfig()}; Servlet 6.1, section 7.1.1): its path, domain, max age,
+     * {@code Secure} (then on every response, not only secure ones) and any further attribute, such as
+     * {@code Partitioned}. The name and {@code SameSite} come from the settings, which take the application's as
+     * their default. {@code HttpOnly} stays on whatever the application says: no script needs a session id.
+     */
+    public SessionCookie withApplicationConfig(SessionCookieConfig config) {
+        StringBuilder attributes = new StringBuilder();
+        config.getAttributes().forEach((attribute, value) -> {
+            String lower = attribute.toLowerCase(Locale.ROOT);
+            if (OWN_ATTRIBUTES.contains(lower) || !isToken(attribute) || !isAttributeValue(value)) {
+                return;
+            }
+            if (value == null || value.isEmpty() || lower.equals("partitioned") && value.equalsIgnoreCase("true")) {
+                attributes.append("; ").append(attribute);
+            } else if (!(lower.equals("partitioned") && value.equalsIgnoreCase("false"))) {
+                attributes.append("; ").append(attribute).append('=').append(value);
+            }
+        });
+        String configuredPath = config.getPath();
+        String configuredDomain = config.getDomain();
+        return new SessionCookie(name, sameSite,
+                isAttributeValue(configuredPath) && configuredPath != null && !configuredPath.isEmpty()
+                        ? configuredPath : null,
+                isAttributeValue(configuredDomain) && configuredDomain != null && !configuredDomain.isEmpty()
+                        ? configuredDomain : null,
+                config.isSecure(), config.getMaxAge(), attributes.toString());
     }
 
     String name() {
@@ -83,11 +139,11 @@ public final class SessionCookie {
     }
 
     void write(HttpServletRequest request, HttpServletResponse response, String id) {
-        response.addHeader("Set-Cookie", name + "=" + id + attributes(request));
+        response.addHeader("Set-Cookie", name + "=" + id + maxAge() + attributes(request));
     }
 
     void writeVersion(HttpServletRequest request, HttpServletResponse response, long version) {
-        response.addHeader("Set-Cookie", versionName + "=" + version + attributes(request));
+        response.addHeader("Set-Cookie", versionName + "=" + version + maxAge() + attributes(request));
     }
 
     void clear(HttpServletRequest request, HttpServletResponse response) {
@@ -109,8 +165,23 @@ public final class SessionCookie {
         return true;
     }
 
+    private String maxAge() {
+        return maxAge >= 0 ? "; Max-Age=" + maxAge : "";
+    }
+
     private String attributes(HttpServletRequest request) {
-        String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
-        return "; Path=" + path + "; HttpOnly; SameSite=" + sameSite + (request.isSecure() ? "; Secure" : "");
+        String cookiePath = path != null ? path : request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+        return "; Path=" + cookiePath + (domain != null ? "; Domain=" + domain : "") + "; HttpOnly; SameSite="
+                + sameSite + (alwaysSecure || request.isSecure() ? "; Secure" : "") + extra;
+    }
+
+    private static boolean isToken(String text) {
+        return !text.isEmpty()
+                && text.chars().allMatch(c -> c > ' ' && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+    }
+
+    /** No character that would end the attribute or the header. */
+    private static boolean isAttributeValue(String value) {
+        return value == null || value.chars().allMatch(c -> c >= ' ' && c < 0x7f && c != ';');
     }
 }
