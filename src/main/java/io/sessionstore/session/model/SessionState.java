@@ -150,6 +150,21 @@ public final class SessionState {
         return value;
     }
 
+    /**
+     * The value, without counting it as handed to the application (it is not checked for changes in place).
+     *
+     * @return the value, or null
+     */
+    public synchronized Object peek(String method, String name) {
+        requireValid(method);
+        return attributes.get(name);
+    }
+
+    /** @throws IllegalArgumentException when the value cannot be stored or would not be read back */
+    public void requireStorable(String name, Object value) {
+        codec.encodeReadable(name, value);
+    }
+
     /** @return a copy of the names */
     public synchronized List<String> attributeNames(String method) {
         requireValid(method);

@@ -80,12 +80,14 @@ final class HttpSessionAdapter implements HttpSession {
             removeAttribute(name);
             return;
         }
+        if (value instanceof HttpSessionBindingListener listener && state.peek("setAttribute", name) != value) {
+            // Bound before the value is visible, as Tomcat's sessions do; a value that cannot be stored never is.
+            state.requireStorable(name, value);
+            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
+        }
         Object old = state.setAttribute("setAttribute", name, value);
         if (old != value && old instanceof HttpSessionBindingListener listener) {
             listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
-        }
-        if (old != value && value instanceof HttpSessionBindingListener listener) {
-            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
         }
     }
 

@@ -86,7 +86,7 @@ class HttpSessionAdapterTest {
     }
 
     @Test
-    void setAttribute_listener_eventNamesSessionNameAndValueAfterItIsSet() {
+    void setAttribute_listener_eventNamesSessionNameAndValueBeforeItIsVisible() {
         HttpSession session = loaded(Map.of());
         Listener listener = new Listener();
 
@@ -96,7 +96,8 @@ class HttpSessionAdapterTest {
         assertSame(session, event.getSession());
         assertEquals("x", event.getName());
         assertSame(listener, event.getValue());
-        assertSame(listener, listener.valueAtEvent, "the value is bound when valueBound is called");
+        assertNull(listener.valueAtEvent, "valueBound comes before the value is visible, as in Tomcat's sessions");
+        assertSame(listener, session.getAttribute("x"));
     }
 
     @Test
