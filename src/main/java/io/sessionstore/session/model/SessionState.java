@@ -160,6 +160,11 @@ public final class SessionState {
         return attributes.get(name);
     }
 
+    /** The values, for the web layer's listeners; empty once the session is no longer valid. */
+    public synchronized List<Object> values() {
+        return isValid() ? List.copyOf(attributes.values()) : List.of();
+    }
+
     /** @throws IllegalArgumentException when the value cannot be stored or would not be read back */
     public void requireStorable(String name, Object value) {
         codec.encodeReadable(name, value);

@@ -3,8 +3,10 @@ package io.sessionstore.session.web;
 import io.sessionstore.session.model.SessionState;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionActivationListener;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
@@ -29,6 +31,27 @@ final class HttpSessionAdapter implements HttpSession {
 
     SessionState state() {
         return state;
+    }
+
+    /**
+     * {@link HttpSessionActivationListener}s among the values are told that the session was read from the store
+     * (Servlet 6.1, section 7.7.2: a distributable container calls them when a session migrates).
+     */
+    void didActivate() {
+        for (Object value : state.values()) {
+            if (value instanceof HttpSessionActivationListener listener) {
+                listener.sessionDidActivate(new HttpSessionEvent(this));
+            }
+        }
+    }
+
+    /** {@link HttpSessionActivationListener}s among the values are told that the session is about to be saved. */
+    void willPassivate() {
+        for (Object value : state.values()) {
+            if (value instanceof HttpSessionActivationListener listener) {
+                listener.sessionWillPassivate(new HttpSessionEvent(this));
+            }
+        }
     }
 
     @Override

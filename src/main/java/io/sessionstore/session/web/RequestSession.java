@@ -205,6 +205,9 @@ final class RequestSession {
 
     /** The session's change, with the deletion of a session it replaced in this request. */
     private Optional<SessionChange> pendingChange() {
+        if (session != null) {
+            session.willPassivate();
+        }
         Optional<SessionChange> change = session == null ? Optional.empty() : session.state().changes();
         SessionChange.Delete delete = pendingDelete;
         if (delete == null) {
@@ -233,6 +236,7 @@ final class RequestSession {
                 return null;
             }
             HttpSessionAdapter loaded = adapt(SessionState.loaded(shared.codec(), record.get(), now));
+            loaded.didActivate();
             knownVersion = record.get().version();
             return loaded;
         } catch (UnreadableSessionException e) {
