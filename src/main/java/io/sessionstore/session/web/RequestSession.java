@@ -35,6 +35,8 @@ final class RequestSession {
     private final long requestedVersion;
 
     private boolean requestedIdResolved;
+    /** The store answered that no id the client sent names a live session: its cookies are to be cleared. */
+    private boolean requestedIdsGone;
     private SavingAsyncContext asyncContext;
     private HttpSessionAdapter session;
     /** A stored session this request invalidated and replaced by a new one: deleted with the new one's first save. */
@@ -121,6 +123,8 @@ final class RequestSession {
                     return session;
                 }
             }
+            // Only now, when the store answered for each: a load that failed says nothing of the session.
+            requestedIdsGone = !requestedIds.isEmpty();
         }
         if (!create) {
             return null;
@@ -164,7 +168,7 @@ final class RequestSession {
     synchronized void commit() {
         Optional<SessionChange> change = pendingChange();
         if (change.isEmpty() && session == null) {
-            if (requestedIdResolved && clientId != null && !response.isCommitted()) {
+            if (requestedIdsGone && clientId != null && !response.isCommitted()) {
                 // The client's session is gone: clear its cookies, or every request pays a load for nothing.
                 shared.cookie().clear(request, response);
                 clientId = null;
