@@ -5,8 +5,6 @@ import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.WriteResult;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -97,7 +95,7 @@ public final class CachingSessionStore implements SessionStore {
             cache.put(create.session().stored(1), generation, now);
         } else if (change instanceof SessionChange.Update update) {
             if (result instanceof WriteResult.Written written) {
-                cache.wrote(update.id(), written.version(), record -> applied(record, update, written.version()),
+                cache.wrote(update.id(), written.version(), record -> update.applyTo(record, written.version()),
                         now);
             } else {
                 cache.announced(update.id(), 0, now);
@@ -121,13 +119,5 @@ public final class CachingSessionStore implements SessionStore {
     public void close() {
         feed.close();
         store.close();
-    }
-
-    private static SessionRecord applied(SessionRecord record, SessionChange.Update update, long version) {
-        Map<String, byte[]> attributes = new HashMap<>(record.attributes());
-        attributes.putAll(update.set());
-        update.removed().forEach(attributes::remove);
-        return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
-                update.maxInactiveSeconds().orElse(record.maxInactiveSeconds()), attributes, version);
     }
 }

@@ -2,7 +2,6 @@ package io.sessionstore.session.store;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,13 +99,8 @@ public final class InMemorySessionStore implements SessionStore {
             if (expired(entry)) {
                 return null;
             }
-            SessionRecord r = entry.record();
-            Map<String, byte[]> attributes = new HashMap<>(r.attributes());
-            attributes.putAll(update.set());
-            update.removed().forEach(attributes::remove);
-            version[0] = r.version() + 1;
-            return entry(new SessionRecord(r.id(), r.creationTime(), r.lastAccessedTime(),
-                    update.maxInactiveSeconds().orElse(r.maxInactiveSeconds()), attributes, version[0]));
+            version[0] = entry.record().version() + 1;
+            return entry(update.applyTo(entry.record(), version[0]));
         });
         return version[0] == 0 ? WriteResult.GONE : new WriteResult.Written(version[0]);
     }

@@ -1,5 +1,6 @@
 package io.sessionstore.session.store;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -57,6 +58,15 @@ public sealed interface SessionChange {
             if (set.keySet().stream().anyMatch(removed::contains)) {
                 throw new IllegalArgumentException("An attribute cannot be both set and removed");
             }
+        }
+
+        /** The record a load would return after this update was applied to {@code record} as {@code version}. */
+        public SessionRecord applyTo(SessionRecord record, long version) {
+            Map<String, byte[]> attributes = new HashMap<>(record.attributes());
+            attributes.putAll(set);
+            removed.forEach(attributes::remove);
+            return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
+                    maxInactiveSeconds.orElse(record.maxInactiveSeconds()), attributes, version);
         }
     }
 
