@@ -168,7 +168,7 @@ up() {
   start_nginx
   wait_for 10 curl -sf "http://127.0.0.1:$LB_PORT$health" || die "nginx does not answer on port $LB_PORT"
   echo "$LB_PORT" > "$CLUSTER_DIR/lb.port"
-  say "up: http://127.0.0.1:$LB_PORT/ -> node1 :${NODE_PORTS[0]}, node2 :${NODE_PORTS[1]}"
+  say "up: http://127.0.0.1:$LB_PORT${health%/health} -> node1 :${NODE_PORTS[0]}, node2 :${NODE_PORTS[1]}"
 }
 
 stop_pid() {
