@@ -4,7 +4,6 @@ import io.sessionstore.session.model.SessionState;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionActivationListener;
-import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
 import jakarta.servlet.http.HttpSessionEvent;
 import java.util.Collections;
@@ -106,30 +105,32 @@ final class HttpSessionAdapter implements HttpSession {
         if (value instanceof HttpSessionBindingListener listener && state.peek("setAttribute", name) != value) {
             // Bound before the value is visible, as Tomcat's sessions do; a value that cannot be stored never is.
             state.requireStorable(name, value);
-            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
+            shared.listeners().bound(this, name, listener);
         }
         Object old = state.setAttribute("setAttribute", name, value);
-        if (old != value && old instanceof HttpSessionBindingListener listener) {
-            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
-        }
+        shared.listeners().set(this, name, value, old);
     }
 
     @Override
     public void removeAttribute(String name) {
         Object old = state.removeAttribute("removeAttribute", name);
-        if (old instanceof HttpSessionBindingListener listener) {
-            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        if (old != null) {
+            shared.listeners().removed(this, name, old);
         }
     }
 
+    /**
+     * Tells the session listeners first, while the attributes can still be read, then ends the session and removes
+     * each attribute (unbound, attribute listeners told), in the order of Tomcat's own sessions.
+     */
     @Override
     public void invalidate() {
-        Map<String, Object> unbound = state.invalidate("invalidate");
-        unbound.forEach((name, value) -> {
-            if (value instanceof HttpSessionBindingListener listener) {
-                listener.valueUnbound(new HttpSessionBindingEvent(this, name, value));
-            }
-        });
+        if (!state.isValid()) {
+            throw new IllegalStateException("invalidate: the session has been invalidated");
+        }
+        shared.listeners().destroyed(this);
+        Map<String, Object> removed = state.invalidate("invalidate");
+        removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
     }
 
     /**

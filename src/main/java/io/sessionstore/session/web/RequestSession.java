@@ -134,6 +134,7 @@ final class RequestSession {
         }
         session = adapt(SessionState.created(shared.codec(), shared.ids().next(), System.currentTimeMillis(),
                 shared.timeoutSeconds()));
+        shared.listeners().created(session);
         return session;
     }
 
@@ -145,8 +146,10 @@ final class RequestSession {
             throw new IllegalStateException("changeSessionId: the response has been committed, so the new id "
                     + "could not reach the client");
         }
+        String oldId = session.getId();
         String newId = shared.ids().next();
         session.state().changeId(newId);
+        shared.listeners().idChanged(session, oldId);
         return newId;
     }
 

@@ -6,7 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * What every request of one web application shares (the store, the codec, the cookie and the session timeout), and
+ * What every request of one web application shares (the store, the codec, the cookie, the listeners and the session
+ * timeout), and
  * where each request's session handling starts. Immutable and thread-safe.
  */
 public final class SessionRequests {
@@ -18,6 +19,7 @@ public final class SessionRequests {
     private final AttributeCodec codec;
     private final SessionCookie cookie;
     private final SessionIds ids = new SessionIds();
+    private final SessionListeners listeners;
     private final int timeoutSeconds;
     private final int failureStatus;
 
@@ -25,11 +27,12 @@ public final class SessionRequests {
      * @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out
      * @param failureStatus  the status of a response whose session could not be saved
      */
-    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, int timeoutSeconds,
-                           int failureStatus) {
+    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, SessionListeners listeners,
+                           int timeoutSeconds, int failureStatus) {
         this.store = store;
         this.codec = codec;
         this.cookie = cookie;
+        this.listeners = listeners;
         this.timeoutSeconds = timeoutSeconds;
         this.failureStatus = failureStatus;
     }
@@ -59,6 +62,10 @@ public final class SessionRequests {
 
     SessionCookie cookie() {
         return cookie;
+    }
+
+    SessionListeners listeners() {
+        return listeners;
     }
 
     SessionIds ids() {

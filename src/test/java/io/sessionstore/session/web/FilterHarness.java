@@ -38,7 +38,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * The real {@link SessionFilter}, constructed with {@code new SessionFilter(settings, store)} over a
  * {@link CountingSessionStore}, in an embedded Tomcat on a free 127.0.0.1 port, in front of one servlet whose
  * behaviour each test gives per path with {@link #on}. No Redis, no mocks. Start it once per test class and
- * {@link #reset()} it before each test; {@link #client()} gives a client that carries cookies from one request to the
+ * {@link #reset()} it before each test; a {@link ListenerLog} is registered as the application's session listener; {@link #client()} gives a client that carries cookies from one request to the
  * next and shows the raw {@code Set-Cookie} headers of each answer.
  */
 final class FilterHarness implements AutoCloseable {
@@ -58,6 +58,7 @@ final class FilterHarness implements AutoCloseable {
     private final AttributeCodec codec = new AttributeCodec("", FilterHarness.class.getClassLoader());
     private final SessionIds ids = new SessionIds();
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+    private final ListenerLog listeners = new ListenerLog();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -87,6 +88,9 @@ final class FilterHarness implements AutoCloseable {
         map.setFilterName("session");
         map.addURLPattern("/*");
         context.addFilterMap(map);
+        // Added as an application adds one, so the filter must find it among the container's listeners.
+        context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(listeners),
+                null);
         Tomcat.addServlet(context, "routes", new RouteServlet(routes));
         context.addServletMappingDecoded("/*", "routes");
         tomcat.start();
@@ -106,6 +110,7 @@ final class FilterHarness implements AutoCloseable {
     void reset() {
         store.reset();
         routes.clear();
+        listeners.clear();
     }
 
     /** Serves {@code path} (the request URI, without query) with {@code handler}. */
@@ -122,6 +127,11 @@ final class FilterHarness implements AutoCloseable {
         } finally {
             SERVLET_LOG.setLevel(level);
         }
+    }
+
+    /** The events the application's session listener got since {@link #reset()}, oldest first. */
+    List<String> listenerEvents() {
+        return listeners.events();
     }
 
     CountingSessionStore store() {

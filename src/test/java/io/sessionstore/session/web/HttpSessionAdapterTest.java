@@ -10,11 +10,16 @@ import static org.mockito.Mockito.mock;
 
 import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.model.SessionState;
+import io.sessionstore.session.store.InMemorySessionStore;
 import io.sessionstore.session.store.SessionRecord;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionAttributeListener;
 import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +39,85 @@ class HttpSessionAdapterTest {
     private final ServletContext context = mock(ServletContext.class);
     /** Allows this test's {@link Listener}. */
     private final AttributeCodec codec = new AttributeCodec(Listener.class.getName(), getClass().getClassLoader());
+
+    /** Every session, attribute and id event, in order, as "method:detail", from two listeners. */
+    private final List<String> events = new ArrayList<>();
+    private final SessionRequests shared = new SessionRequests(new InMemorySessionStore(), codec,
+            new SessionCookie("SESSION", "Lax"), new SessionListeners(List.of(new Recorder("first"),
+                    new Recorder("second"))), 1800, 503);
+
+    /** Records the events it gets in {@link #events}; the first one also fails on every attributeAdded. */
+    private final class Recorder implements HttpSessionListener, HttpSessionAttributeListener, HttpSessionIdListener {
+        private final String name;
+
+        Recorder(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void sessionCreated(HttpSessionEvent event) {
+            events.add(name + ".created:" + event.getSession().getId());
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent event) {
+            // About to be invalidated: the attributes can still be read.
+            events.add(name + ".destroyed:" + Collections.list(event.getSession().getAttributeNames()));
+        }
+
+        @Override
+        public void attributeAdded(HttpSessionBindingEvent event) {
+            events.add(name + ".added:" + event.getName() + "=" + event.getValue());
+            if (name.equals("first")) {
+                throw new IllegalStateException("a listener that fails");
+            }
+        }
+
+        @Override
+        public void attributeReplaced(HttpSessionBindingEvent event) {
+            events.add(name + ".replaced:" + event.getName() + "=" + event.getValue()
+                    + " now " + event.getSession().getAttribute(event.getName()));
+        }
+
+        @Override
+        public void attributeRemoved(HttpSessionBindingEvent event) {
+            events.add(name + ".removed:" + event.getName() + "=" + event.getValue());
+        }
+
+        @Override
+        public void sessionIdChanged(HttpSessionEvent event, String oldSessionId) {
+            events.add(name + ".idChanged:" + oldSessionId);
+        }
+    }
+
+    @Test
+    void attributeListeners_addReplaceRemove_eachToldOnceWithTheOldValueOnReplace() {
+        HttpSession session = loaded(Map.of());
+        session.setAttribute("cart", "1 book");
+        session.setAttribute("cart", "2 books");
+        session.removeAttribute("cart");
+        session.removeAttribute("cart");
+        assertEquals(List.of("first.added:cart=1 book", "second.added:cart=1 book",
+                "first.replaced:cart=1 book now 2 books", "second.replaced:cart=1 book now 2 books",
+                "first.removed:cart=2 books", "second.removed:cart=2 books"), events);
+        assertNull(session.getAttribute("cart"));
+    }
+
+    @Test
+    void setAttribute_listenerThrows_valueSetAndOtherListenersTold() {
+        HttpSession session = loaded(Map.of());
+        session.setAttribute("a", "1");
+        assertEquals("1", session.getAttribute("a"));
+        assertEquals(List.of("first.added:a=1", "second.added:a=1"), events);
+    }
+
+    @Test
+    void invalidate_sessionListenersInReverseOrderWhileReadable_thenEachAttributeRemoved() {
+        HttpSession session = loaded(Map.of("a", "1"));
+        session.invalidate();
+        assertEquals(List.of("second.destroyed:[a]", "first.destroyed:[a]", "first.removed:a=1",
+                "second.removed:a=1"), events);
+    }
 
     /** Records its binding events as "bound:name" / "unbound:name", and what the session held at the time. */
     static final class Listener implements HttpSessionBindingListener, Serializable {
@@ -181,7 +265,7 @@ class HttpSessionAdapterTest {
 
     @Test
     void accessors_created_newWithItsTimesAndTimeout() {
-        HttpSession session = new HttpSessionAdapter(SessionState.created(codec, ID, NOW, 1800), context, null);
+        HttpSession session = new HttpSessionAdapter(SessionState.created(codec, ID, NOW, 1800), context, shared);
         assertTrue(session.isNew());
         assertEquals(ID, session.getId());
         assertEquals(NOW, session.getCreationTime());
@@ -224,7 +308,7 @@ class HttpSessionAdapterTest {
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         SessionState state = SessionState.loaded(codec,
                 new SessionRecord(ID, 1_000_000L, 2_000_000L, 600, encoded, 1), NOW);
-        return new HttpSessionAdapter(state, context, null);
+        return new HttpSessionAdapter(state, context, shared);
     }
 
     private static Set<String> names(HttpSession session) {
