@@ -8,6 +8,7 @@ import io.sessionstore.session.redis.RedisSessionStore;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.web.SessionCookie;
+import io.sessionstore.session.web.SessionExpiry;
 import io.sessionstore.session.web.SessionListeners;
 import io.sessionstore.session.web.SessionRequest;
 import io.sessionstore.session.web.SessionRequests;
@@ -23,6 +24,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,12 @@ public final class SessionFilter implements Filter {
     private interface StoreSource {
         SessionStore open(List<AutoCloseable> owned) throws IOException;
     }
+
+    /**
+     * How long Redis keeps a session after it expired, for a node to claim it and tell the application: far longer
+     * than a sweep takes, so that a node that is busy or restarting does not make the application miss the event.
+     */
+    private static final Duration EXPIRED_KEPT = Duration.ofSeconds(60);
 
     private final SessionSettings settings;
     private final StoreSource source;
@@ -102,6 +112,37 @@ public final class SessionFilter implements Filter {
         requests = new SessionRequests(store, codec, cookie, SessionListeners.of(config.getServletContext()),
                 (int) settings.timeout().toSeconds(),
                 settings.failureStatus());
+        startExpirySweep(new SessionExpiry(requests, config.getServletContext()),
+                config.getServletContext().getContextPath());
+    }
+
+    /**
+     * Claims expired sessions and tells the application, every housekeeping interval, on a daemon thread of the
+     * filter's own, stopped first by {@link #destroy}.
+     */
+    private void startExpirySweep(SessionExpiry expiry, String contextPath) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "session-store-expiry " + (contextPath.isEmpty() ? "/" : contextPath));
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = settings.housekeepingInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                expiry.run();
+            } catch (SessionStoreUnavailableException e) {
+                unavailableWarning.warn("Expired sessions cannot be claimed: the session store does not answer ({})",
+                        e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("The sweep of expired sessions failed; it runs again in {} ms", millis, e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+        owned.add(() -> {
+            sweeper.shutdown();
+            if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {
+                sweeper.shutdownNow();
+            }
+        });
     }
 
     @Override
@@ -149,14 +190,11 @@ public final class SessionFilter implements Filter {
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
                                            List<AutoCloseable> owned) {
-        if (!settings.nearCache()) {
-            return new RedisSessionStore(connection, settings.keyPrefix(), Duration.ZERO);
-        }
-        Duration maxAge = settings.nearCacheMaxAge();
-        SessionStore store = new CachingSessionStore(
-                new RedisSessionStore(connection, settings.keyPrefix(), maxAge),
-                new RedisInvalidationFeed(connection, settings.keyPrefix()),
-                settings.nearCacheMaxEntries(), maxAge);
+        SessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
+                settings.housekeepingInterval());
+        SessionStore store = !settings.nearCache() ? redis : new CachingSessionStore(redis,
+                new RedisInvalidationFeed(connection, settings.keyPrefix()), settings.nearCacheMaxEntries(),
+                settings.nearCacheMaxAge());
         owned.add(store);
         return store;
     }

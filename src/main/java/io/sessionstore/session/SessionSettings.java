@@ -27,17 +27,21 @@ import java.util.function.UnaryOperator;
  * @param cookieSameSite      {@code Strict}, {@code Lax} or {@code None}
  * @param nearCache           keep recently used sessions on each node, kept coherent through Redis
  * @param nearCacheMaxEntries sessions a node's near cache holds at most, 1 to 10,000,000
- * @param nearCacheMaxAge     how long a cached session is used before it is loaded again, 1 s to 1 h; also how late
- *                            an idle session may expire and how far {@code getLastAccessedTime()} may lag
+ * @param nearCacheMaxAge     how long a cached session is used before it is loaded again, 1 s to 1 h
  * @param allowedClasses      {@link java.io.ObjectInputFilter} patterns, separated by {@code ;}, of classes that
  *                            attribute values may deserialise to besides {@code java.lang}, {@code java.util},
  *                            {@code java.time} and {@code java.math}; may be empty
  * @param redis               how to reach Redis
  * @param failureStatus       the status of a request whose session the store could not load or save: 500 to 599
+ * @param housekeepingInterval how often each node sends the session accesses it coalesced and claims expired
+ *                            sessions, 50 ms to 60 s: the bound on how far the stored last-access time lags behind
+ *                            requests served from the near cache or without {@code getSession}, and (plus one round
+ *                            trip) on how late {@code sessionDestroyed} is told of a session that timed out
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
-                              String allowedClasses, RedisSettings redis, int failureStatus) {
+                              String allowedClasses, RedisSettings redis, int failureStatus,
+                              Duration housekeepingInterval) {
 
     public static final String REDIS_URL = "REDIS_URL";
     public static final String REDISSON_CONFIG = "REDISSON_CONFIG";
@@ -51,6 +55,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_NEAR_CACHE_MAX_AGE_SECONDS = "SESSION_NEAR_CACHE_MAX_AGE_SECONDS";
     public static final String SESSION_ALLOWED_CLASSES = "SESSION_ALLOWED_CLASSES";
     public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
+    public static final String SESSION_HOUSEKEEPING_MS = "SESSION_HOUSEKEEPING_MS";
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
@@ -58,6 +63,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
     private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
     private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
+    private static final Duration MIN_HOUSEKEEPING = Duration.ofMillis(50);
+    private static final Duration MAX_HOUSEKEEPING = Duration.ofSeconds(60);
     private static final String TOKEN_SEPARATORS = "()<>@,;:\\\"/[]?={} \t";
 
     /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
@@ -69,6 +76,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         Objects.requireNonNull(nearCacheMaxAge, "nearCacheMaxAge");
         Objects.requireNonNull(allowedClasses, "allowedClasses");
         Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(housekeepingInterval, "housekeepingInterval");
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0
                 || timeout.getNano() != 0) {
             throw new IllegalArgumentException("the session timeout must be a whole number of seconds between 1 and "
@@ -107,6 +115,12 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         if (failureStatus < 500 || failureStatus > 599) {
             throw new IllegalArgumentException("the failure status must be between 500 and 599, not "
                     + failureStatus);
+        }
+        if (housekeepingInterval.compareTo(MIN_HOUSEKEEPING) < 0
+                || housekeepingInterval.compareTo(MAX_HOUSEKEEPING) > 0) {
+            throw new IllegalArgumentException("the housekeeping interval must be between "
+                    + MIN_HOUSEKEEPING.toMillis() + " and " + MAX_HOUSEKEEPING.toMillis() + " ms, not "
+                    + housekeepingInterval.toMillis() + " ms");
         }
     }
 
@@ -222,6 +236,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
         reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(clamped(value)));
+        reader.number(SESSION_HOUSEKEEPING_MS, value -> builder.housekeepingInterval(Duration.ofMillis(value)));
         return builder.build();
     }
 
@@ -252,7 +267,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
      * Collects values into a {@link Builder}. Defaults: 30 minute timeout, key prefix {@code sessionstore:}, cookie
      * {@code SESSION} with {@code SameSite=Lax}, near cache on with up to 10,000 sessions and
      * {@link #defaultNearCacheMaxAge}, no extra allowed classes, Redis at {@code redis://127.0.0.1:6379} with an 800
-     * ms timeout, failure status 503. Not thread-safe.
+     * ms timeout, failure status 503, housekeeping every 500 ms. Not thread-safe.
      */
     public static final class Builder {
         private Duration timeout = Duration.ofMinutes(30);
@@ -267,6 +282,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         private Path redissonConfig;
         private Duration redisTimeout = Duration.ofMillis(800);
         private int failureStatus = 503;
+        private Duration housekeepingInterval = Duration.ofMillis(500);
 
         private Builder() {
         }
@@ -286,6 +302,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             redissonConfig = settings.redis.configFile();
             redisTimeout = settings.redis.timeout();
             failureStatus = settings.failureStatus;
+            housekeepingInterval = settings.housekeepingInterval;
         }
 
         public Builder timeout(Duration timeout) {
@@ -350,12 +367,18 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             return this;
         }
 
+        public Builder housekeepingInterval(Duration housekeepingInterval) {
+            this.housekeepingInterval = housekeepingInterval;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
         public SessionSettings build() {
             Objects.requireNonNull(timeout, "timeout");
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
                     nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
-                    allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus);
+                    allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus,
+                    housekeepingInterval);
         }
     }
 

@@ -265,7 +265,8 @@ class SessionSettingsTest {
         assertEquals(500, changed.failureStatus());
         assertEquals(new SessionSettings(settings.timeout(), settings.keyPrefix(), settings.cookieName(),
                 settings.cookieSameSite(), settings.nearCache(), settings.nearCacheMaxEntries(),
-                settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500), changed);
+                settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
+                settings.housekeepingInterval()), changed);
     }
 
     // read(UnaryOperator)
@@ -291,6 +292,7 @@ class SessionSettingsTest {
         values.put(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "5");
         values.put(SessionSettings.SESSION_ALLOWED_CLASSES, "com.example.*");
         values.put(SessionSettings.SESSION_FAILURE_STATUS, "599");
+        values.put(SessionSettings.SESSION_HOUSEKEEPING_MS, "250");
         assertEquals(settingNames(), values.keySet(), "a value for every setting name");
         Set<String> looked = new HashSet<>();
         SessionSettings settings = SessionSettings.read(name -> {
@@ -300,7 +302,8 @@ class SessionSettingsTest {
         assertEquals(settingNames(), looked, "every setting name looked up");
         assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500,
                 Duration.ofSeconds(5), "com.example.*",
-                new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599), settings);
+                new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599,
+                Duration.ofMillis(250)), settings);
     }
 
     @Test
@@ -353,6 +356,7 @@ class SessionSettingsTest {
         assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "7200", "not 7200 seconds",
                 "between 1 and 3600 seconds");
         assertReadRefused(SessionSettings.SESSION_FAILURE_STATUS, "404", "not 404", "between 500 and 599");
+        assertReadRefused(SessionSettings.SESSION_HOUSEKEEPING_MS, "10", "not 10 ms", "between 50 and 60000 ms");
     }
 
     @Test
@@ -471,7 +475,7 @@ class SessionSettingsTest {
     private static SessionSettings canonical(Duration timeout, String keyPrefix, String cookieName, String sameSite,
                                              int maxEntries, Duration maxAge, int failureStatus) {
         return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, maxAge, "",
-                DEFAULT_REDIS, failureStatus);
+                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500));
     }
 
     private static SessionSettings everythingChanged(Path yaml) {

@@ -5,6 +5,7 @@ import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.WriteResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,8 +24,8 @@ import java.util.Optional;
  * <h2>When an entry may be used</h2>
  * The feed is subscribed, the entry is at least as new as the version the client was last told of (its version
  * cookie, so a client sees every change acknowledged to it, on whichever node made it), and it is younger than
- * {@code maxAge}. A cache hit does not renew the session's expiry in the store, so the store must keep sessions
- * {@code maxAge} longer than their timeout (its grace) for a session in use never to expire early.
+ * {@code maxAge}, and the session has not expired by the last access this node knows of. A cache hit is an
+ * access: it is passed on as a {@link SessionStore#touch}, which the store may send in the background.
  *
  * <h2>Policies</h2>
  * <ul>
@@ -78,12 +79,31 @@ public final class CachingSessionStore implements SessionStore {
         feed.subscribe(listener);
         SessionRecord cached = cache.get(id, knownVersion, now);
         if (cached != null) {
+            touch(id, now);
             return Optional.of(cached);
         }
         long generation = cache.generation();
         Optional<SessionRecord> loaded = store.loadAndTouch(id, knownVersion, now);
-        loaded.ifPresent(record -> cache.put(record, generation, now));
+        loaded.ifPresent(record -> {
+            cache.put(record, generation, now);
+            cache.touched(id, now); // the record is the session before this access
+        });
         return loaded;
+    }
+
+    /** The cached entry's last access moves on too, so that a cached session is not taken for expired. */
+    @Override
+    public void touch(String id, long now) {
+        cache.touched(id, now);
+        store.touch(id, now);
+    }
+
+    /** Claims in the store; this node's entries of the sessions claimed go (the claim also announces them). */
+    @Override
+    public List<SessionRecord> claimExpired(long now, int max) {
+        List<SessionRecord> claimed = store.claimExpired(now, max);
+        claimed.forEach(record -> cache.announced(record.id(), 0, now));
+        return claimed;
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
  *       nothing: messages missed meanwhile cannot make an entry stale);</li>
  *   <li>the entry is at least as new as the version the client was last told of (its version cookie), so a client
  *       always sees every change acknowledged to it, on whichever node made it;</li>
- *   <li>the entry is younger than {@code maxAgeMillis}, which also bounds how long a session goes without its
- *       expiry being renewed in Redis.</li>
+ *   <li>the entry is younger than {@code maxAgeMillis};</li>
+ *   <li>the session has not expired by the last access this node knows of; near its expiry, the store decides.</li>
  * </ul>
  * An entry loaded while a newer write or a delete was announced is not kept (tombstones).
  */
@@ -69,10 +69,22 @@ final class NearCache {
         }
         Entry entry = entries.get(id);
         if (entry == null || !entry.usable() || now - entry.storedAt() >= maxAgeMillis
-                || entry.version() < knownVersion) {
+                || entry.version() < knownVersion || expired(entry.record(), now)) {
             return null;
         }
         return entry.record();
+    }
+
+    /** A request used the cached session at {@code now}: the entry's last access moves on, its version stays. */
+    void touched(String id, long now) {
+        entries.computeIfPresent(id, (key, old) -> {
+            SessionRecord r = old.record();
+            if (r == null || r.lastAccessedTime() >= now) {
+                return old;
+            }
+            return new Entry(new SessionRecord(r.id(), r.creationTime(), now, r.maxInactiveSeconds(), r.attributes(),
+                    r.version()), old.version(), old.storedAt());
+        });
     }
 
     void put(SessionRecord record, long generationAtLoad, long now) {
@@ -116,6 +128,15 @@ final class NearCache {
             return new Entry(old == null || version == 0 ? null : old.record(), announced, now);
         });
         trim(now);
+    }
+
+    /**
+     * Expired as far as this node knows: the store decides, since another node may have seen a later access. Loaded
+     * again, so that a session expires on time near cache or not.
+     */
+    private static boolean expired(SessionRecord record, long now) {
+        return record.maxInactiveSeconds() > 0
+                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L;
     }
 
     void subscribed() {

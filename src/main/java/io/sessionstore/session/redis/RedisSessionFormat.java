@@ -18,8 +18,14 @@ import java.util.Map;
  * <ul>
  *   <li>{@code <prefix>session:{<id>}}: a hash per session. The braces are a Redis Cluster hash tag, so everything
  *       stored for one session lives in one slot. Its TTL is the session's timeout plus the store's grace, renewed
- *       by every load and write; a timeout of zero or less means no TTL.</li>
+ *       by every load, touch and write; a timeout of zero or less means no TTL. A session expires when more than
+ *       {@code t} seconds passed since {@code a}: the scripts check that, and the grace keeps an expired hash only
+ *       until a sweep claims it.</li>
  *   <li>{@code <prefix>session-events}: a pub/sub channel; each change is announced by the script that makes it.</li>
+ *   <li>{@code <prefix>expiries:{<n>}}, n from 0 to 15 by the id's hash: sorted sets of session ids scored by when
+ *       each is due to expire (epoch milliseconds), added in the background after a session is written under a new
+ *       id or given a timeout. A sweep claims the due ones with {@link #CLAIM}, which decides from the hash itself,
+ *       and scores again those touched since.</li>
  * </ul>
  *
  * <h2>Hash fields (format {@value #FORMAT})</h2>
@@ -46,32 +52,72 @@ final class RedisSessionFormat {
     /** The format this class writes. */
     static final int FORMAT = 2;
 
-    /** ARGV: now, seconds added to the timeout. Returns the hash as it was before this access, or nothing. */
+    /**
+     * ARGV: now, seconds added to the timeout. Returns the hash as it was before this access, or nothing when the
+     * session is gone or expired at {@code now} (an expired hash is left for {@link #CLAIM}).
+     */
     static final String LOAD = """
             local h = redis.call('HGETALL', KEYS[1])
             if #h == 0 then return h end
-            local ttl = 0
+            local t, a = 0, nil
             for i = 1, #h, 2 do
-              if h[i] == 't' then ttl = tonumber(h[i + 1]) or 0 end
+              if h[i] == 't' then t = tonumber(h[i + 1]) or 0 elseif h[i] == 'a' then a = tonumber(h[i + 1]) end
             end
-            redis.call('HSET', KEYS[1], 'a', ARGV[1])
-            if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl + tonumber(ARGV[2])) end
+            local now = tonumber(ARGV[1])
+            if t > 0 and a and now - a > t * 1000 then return {} end
+            if not a or now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
+            if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
             return h
             """;
 
     /**
-     * ARGV: channel, id, seconds added to the timeout, number of field/value pairs n, the n pairs, then the fields to
-     * delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request changed it.
-     * Fields go in chunks of 1,000 arguments (500 pairs): Lua's {@code unpack} takes about 8,000 at most. Returns
-     * the new version, or 0 when the session is gone (nothing written).
+     * An access without a load. ARGV: the access time, seconds added to the timeout. Sets {@code a} to the later of
+     * the two and renews the expiry, only when the session had not expired at that time. Returns 1 when it did.
+     */
+    static final String TOUCH = """
+            local m = redis.call('HMGET', KEYS[1], 't', 'a')
+            local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[1])
+            if not a or (t > 0 and now - a > t * 1000) then return 0 end
+            if now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
+            if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
+            return 1
+            """;
+
+    /**
+     * Claims an expired session, once across all nodes. ARGV: now, channel, id. Returns the hash (and deletes it,
+     * announcing the delete) when the session expired at {@code now}; one element, its due time in epoch
+     * milliseconds, when it has not expired yet; nothing when it is gone, never expires or cannot be read.
+     */
+    static final String CLAIM = """
+            local h = redis.call('HGETALL', KEYS[1])
+            if #h == 0 then return h end
+            local t, a = 0, nil
+            for i = 1, #h, 2 do
+              if h[i] == 't' then t = tonumber(h[i + 1]) or 0 elseif h[i] == 'a' then a = tonumber(h[i + 1]) end
+            end
+            if t <= 0 or not a then return {} end
+            if tonumber(ARGV[1]) - a <= t * 1000 then return {tostring(a + t * 1000)} end
+            redis.call('DEL', KEYS[1])
+            redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' 0')
+            return h
+            """;
+
+    /**
+     * ARGV: channel, id, seconds added to the timeout, now, number of field/value pairs n, the n pairs, then the
+     * fields to delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request
+     * changed it. Fields go in chunks of 1,000 arguments (500 pairs): Lua's {@code unpack} takes about 8,000 at
+     * most. Returns the new version, or 0 when the session is gone or expired at {@code now} (nothing written).
      */
     static final String UPDATE = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            local n = tonumber(ARGV[4])
-            for i = 5, 4 + 2 * n, 1000 do
-              redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, 4 + 2 * n)))
+            local m = redis.call('HMGET', KEYS[1], 't', 'a')
+            if not m[1] and not m[2] and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local t0, a = tonumber(m[1]) or 0, tonumber(m[2])
+            if t0 > 0 and a and tonumber(ARGV[4]) - a > t0 * 1000 then return 0 end
+            local n = tonumber(ARGV[5])
+            for i = 6, 5 + 2 * n, 1000 do
+              redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, 5 + 2 * n)))
             end
-            for i = 5 + 2 * n, #ARGV, 1000 do
+            for i = 6 + 2 * n, #ARGV, 1000 do
               redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
             end
             local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
@@ -106,9 +152,13 @@ final class RedisSessionFormat {
     private static final String VERSION = "v";
     private static final String ATTRIBUTE = "@";
 
+    /** Expiry index groups: enough to spread over the masters of a usual cluster, few enough to sweep at once. */
+    static final int EXPIRY_GROUPS = 16;
+
     private final String keyPrefix;
     private final String channel;
     private final int graceSeconds;
+    private final List<String> expiryKeys;
 
     /**
      * @param keyPrefix    prefix of every key
@@ -118,6 +168,11 @@ final class RedisSessionFormat {
         this.keyPrefix = keyPrefix;
         this.channel = keyPrefix + "session-events";
         this.graceSeconds = graceSeconds;
+        List<String> keys = new ArrayList<>();
+        for (int group = 0; group < EXPIRY_GROUPS; group++) {
+            keys.add(keyPrefix + "expiries:{" + group + "}");
+        }
+        this.expiryKeys = List.copyOf(keys);
     }
 
     String key(String id) {
@@ -130,6 +185,27 @@ final class RedisSessionFormat {
 
     Object[] loadArgs(long now) {
         return new Object[] {bytes(now), bytes(graceSeconds)};
+    }
+
+    Object[] touchArgs(long now) {
+        return new Object[] {bytes(now), bytes(graceSeconds)};
+    }
+
+    Object[] claimArgs(String id, long now) {
+        return new Object[] {bytes(now), bytes(channel), bytes(id)};
+    }
+
+    /**
+     * The sorted set, of {@value #EXPIRY_GROUPS}, that indexes a session by the time it is due to expire. The
+     * groups spread the index over the slots of a Redis Cluster; each is one hash tag.
+     */
+    String expiryKey(String id) {
+        return expiryKeys.get(Math.floorMod(id.hashCode(), EXPIRY_GROUPS));
+    }
+
+    /** Every expiry index, for a sweep. */
+    List<String> expiryKeys() {
+        return expiryKeys;
     }
 
     Object[] deleteArgs(String id) {
@@ -157,11 +233,12 @@ final class RedisSessionFormat {
         return args.toArray();
     }
 
-    Object[] updateArgs(SessionChange.Update update) {
+    Object[] updateArgs(SessionChange.Update update, long now) {
         List<byte[]> args = new ArrayList<>();
         args.add(bytes(channel));
         args.add(bytes(update.id()));
         args.add(bytes(graceSeconds));
+        args.add(bytes(now));
         args.add(bytes(update.set().size() + (update.maxInactiveSeconds().isPresent() ? 1 : 0)));
         update.maxInactiveSeconds().ifPresent(seconds -> {
             args.add(bytes(TIMEOUT));

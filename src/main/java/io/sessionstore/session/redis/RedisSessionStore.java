@@ -5,16 +5,30 @@ import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
+import io.sessionstore.session.store.UnreadableSessionException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions in Redis, one hash per session, laid out as {@link RedisSessionFormat} describes.
@@ -34,25 +48,50 @@ import org.redisson.client.codec.ByteArrayCodec;
  *   <li>{@link SessionChange.Delete}: {@link RedisSessionFormat#DELETE} ({@code DEL}, {@code PUBLISH})</li>
  *   <li>{@link SessionChange.Replace}: {@code DELETE} and {@code REPLACE} pipelined in one non-atomic batch</li>
  * </ul>
- * Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them, except in a
- * batch, which this class loads the scripts for and runs again. Every call
- * goes through {@link RedisConnection#call}, so request threads keep nothing of Netty's. Thread-safe.
+ *
+ * <h2>In the background</h2>
+ * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
+ * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), and a {@code ZADD} to the
+ * expiry index per session written under a new id or given a timeout. {@link #claimExpired} costs one round trip
+ * ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when something is: the claims,
+ * then the index cleaned. {@link #close()} sends what is waiting.
+ *
+ * <p>Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them, except in a
+ * batch, which this class loads the scripts for and runs again. Every call goes through {@link RedisConnection#call},
+ * so no thread keeps anything of Netty's. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
+    /** Sessions whose touches wait at most for one send. */
+    private static final int MAX_WAITING_TOUCHES = 100_000;
+
+    private static final List<String> BATCHED_SCRIPTS = List.of(RedisSessionFormat.DELETE,
+            RedisSessionFormat.REPLACE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM);
 
     private final RedisConnection connection;
     private final RScript script;
     private final RedisSessionFormat format;
+    private final Duration interval;
+    private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
+    private ScheduledExecutorService sender;
+    private boolean closed;
+    /** Whether the last background send failed: each failure streak is logged once. */
+    private volatile boolean sendFailing;
 
     /**
+     * Starts nothing: the background thread starts with the first touch or write.
+     *
      * @param keyPrefix prefix of every key
-     * @param grace     added to every session's TTL: a near cache in front serves sessions without renewing their
-     *                  expiry for up to its maximum age, so the key must outlive the timeout by that much
+     * @param grace     how long an expired session's hash is kept for {@link #claimExpired}; also bounds how long
+     *                  a session can go without a touch before Redis drops it
+     * @param interval  how often touches and index entries are sent
      */
-    public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace) {
+    public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval) {
         this.connection = connection;
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         this.format = new RedisSessionFormat(keyPrefix, (int) Math.ceil(grace.toMillis() / 1000.0));
+        this.interval = interval;
     }
 
     /** The key of a session: for operators and tests. */
@@ -69,15 +108,83 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public void touch(String id, long now) {
+        if (!waiting.touch(id, now)) {
+            log.debug("Too many sessions touched within one interval; a touch was dropped");
+        }
+        startSender();
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long now, int max) {
+        return call("expiry sweep", () -> {
+            Set<String> due = new LinkedHashSet<>();
+            for (Object ids : batch(batch -> {
+                for (String index : format.expiryKeys()) {
+                    batch.getScoredSortedSet(index, StringCodec.INSTANCE)
+                            .valueRangeAsync(Double.NEGATIVE_INFINITY, true, now, true, 0, max);
+                }
+            })) {
+                for (Object id : (Collection<?>) ids) {
+                    due.add((String) id);
+                }
+            }
+            if (due.isEmpty()) {
+                return List.of();
+            }
+            List<String> ids = due.stream().limit(max).toList();
+            List<?> replies = batch(batch -> {
+                RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+                for (String id : ids) {
+                    String key = format.key(id);
+                    batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.CLAIM,
+                            RScript.ReturnType.MULTI, List.of(key), format.claimArgs(id, now));
+                }
+            });
+            List<SessionRecord> claimed = new ArrayList<>();
+            batch(batch -> {
+                for (int i = 0; i < ids.size(); i++) {
+                    String id = ids.get(i);
+                    List<?> reply = (List<?>) replies.get(i);
+                    RScoredSortedSetAsync<String> index = batch.getScoredSortedSet(format.expiryKey(id),
+                            StringCodec.INSTANCE);
+                    if (reply.size() == 1) {
+                        // Touched since it was indexed: due later.
+                        index.addAsync(Double.parseDouble(new String((byte[]) reply.get(0),
+                                StandardCharsets.US_ASCII)), id);
+                        continue;
+                    }
+                    index.removeAsync(id);
+                    if (!reply.isEmpty()) {
+                        toClaimed(id, reply).ifPresent(claimed::add);
+                    }
+                }
+            });
+            return claimed;
+        });
+    }
+
+    @Override
     public WriteResult write(SessionChange change) {
         if (change instanceof SessionChange.Create create) {
-            return call("save", () -> replace(create.session()));
+            WriteResult result = call("save", () -> replace(create.session()));
+            indexed(create.session());
+            return result;
         }
         if (change instanceof SessionChange.Update update) {
             String key = format.key(update.id());
+            long now = System.currentTimeMillis();
             Long version = call("save", () -> script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE,
-                    RScript.ReturnType.INTEGER, List.of(key), format.updateArgs(update)));
-            return version == null || version == 0 ? WriteResult.GONE : new WriteResult.Written(version);
+                    RScript.ReturnType.INTEGER, List.of(key), format.updateArgs(update, now)));
+            if (version == null || version == 0) {
+                return WriteResult.GONE;
+            }
+            update.maxInactiveSeconds().ifPresent(seconds -> {
+                if (seconds > 0) {
+                    index(update.id(), now + seconds * 1000L);
+                }
+            });
+            return new WriteResult.Written(version);
         }
         if (change instanceof SessionChange.Delete delete) {
             call("delete", () -> delete(delete.id()));
@@ -86,12 +193,108 @@ public final class RedisSessionStore implements SessionStore {
         if (change instanceof SessionChange.Rename rename) {
             // Two keys, maybe on two cluster nodes: the old one must be gone before the new one is written, and
             // if someone else deleted it first (invalidated on another node), the session stays gone.
-            return call("save", () -> delete(rename.oldId()) ? replace(rename.session()) : WriteResult.GONE);
+            WriteResult result = call("save", () -> delete(rename.oldId())
+                    ? replace(rename.session()) : WriteResult.GONE);
+            if (result instanceof WriteResult.Written) {
+                indexed(rename.session());
+            }
+            return result;
         }
         if (change instanceof SessionChange.Replace replace) {
-            return call("save", () -> deleteAndCreate(replace, true));
+            WriteResult result = call("save", () -> deleteAndCreate(replace));
+            indexed(replace.session());
+            return result;
         }
         throw new IllegalArgumentException("Unknown change " + change);
+    }
+
+    /** Sends what waits, then stops the background thread. Never throws. */
+    @Override
+    public void close() {
+        ScheduledExecutorService stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = sender;
+        }
+        if (stopping != null) {
+            stopping.shutdown();
+            try {
+                stopping.awaitTermination(interval.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        send();
+    }
+
+    /** Sends the touches and index entries waiting: on the background thread, and once more when closing. */
+    void send() {
+        CoalescedWrites.Drained drained = waiting.drain();
+        if (drained.isEmpty()) {
+            return;
+        }
+        try {
+            connection.call(() -> {
+                batch(batch -> {
+                    RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+                    drained.touches().forEach((id, at) -> {
+                        String key = format.key(id);
+                        batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
+                                RScript.ReturnType.INTEGER, List.of(key), format.touchArgs(at));
+                    });
+                    drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
+                            StringCodec.INSTANCE).addAsync(due, id));
+                });
+                return null;
+            });
+            if (sendFailing) {
+                sendFailing = false;
+                log.info("Session touches and expiry index entries are sent to Redis again");
+            }
+        } catch (RuntimeException e) {
+            waiting.failed(drained);
+            if (!sendFailing) {
+                sendFailing = true;
+                log.warn("Session touches and expiry index entries could not be sent to Redis ({}); the index "
+                        + "entries are sent again with the next ones", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void indexed(SessionChange.Snapshot session) {
+        if (session.maxInactiveSeconds() > 0) {
+            index(session.id(), session.lastAccessedTime() + session.maxInactiveSeconds() * 1000L);
+        }
+    }
+
+    private void index(String id, long due) {
+        waiting.index(id, due);
+        startSender();
+    }
+
+    private synchronized void startSender() {
+        if (sender != null || closed) {
+            return;
+        }
+        sender = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "session-store-background");
+            thread.setDaemon(true);
+            // Not the web application's loader, which the thread would otherwise keep from being collected.
+            thread.setContextClassLoader(RedisSessionStore.class.getClassLoader());
+            return thread;
+        });
+        sender.scheduleWithFixedDelay(this::send, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A claimed hash as a record; a hash that cannot be read was deleted all the same, and is left out. */
+    private Optional<SessionRecord> toClaimed(String id, List<?> fields) {
+        try {
+            return Optional.of(format.toRecord(id, List.copyOf(fields)));
+        } catch (UnreadableSessionException | SessionStoreUnavailableException e) {
+            log.warn("An expired session cannot be read ({}); it was removed without telling the application",
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
@@ -108,31 +311,42 @@ public final class RedisSessionStore implements SessionStore {
         return deleted != null && deleted > 0;
     }
 
-    /** @param mayReload whether a NOSCRIPT answer may load the scripts and run the batch once more */
-    private WriteResult deleteAndCreate(SessionChange.Replace replace, boolean mayReload) {
-        RBatch batch = connection.client().createBatch(BatchOptions.defaults()
-                .executionMode(BatchOptions.ExecutionMode.IN_MEMORY));
-        RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
-        String deleted = format.key(replace.deletedId());
-        batched.evalAsync(deleted, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE, RScript.ReturnType.INTEGER,
-                List.of(deleted), format.deleteArgs(replace.deletedId()));
-        String created = format.key(replace.session().id());
-        batched.evalAsync(created, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE, RScript.ReturnType.INTEGER,
-                List.of(created), format.replaceArgs(replace.session()));
-        try {
-            batch.execute();
-        } catch (RedisException e) {
-            if (!mayReload || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
-                throw e;
-            }
-            // A batch sends EVALSHA without falling back to EVAL, and Redis forgets scripts on a restart, a
-            // failover or SCRIPT FLUSH. Both scripts are idempotent (a delete, and a whole hash written again), so
-            // loading them and running the batch once more is safe.
-            script.scriptLoad(RedisSessionFormat.DELETE); // on every master
-            script.scriptLoad(RedisSessionFormat.REPLACE);
-            return deleteAndCreate(replace, false);
-        }
+    private WriteResult deleteAndCreate(SessionChange.Replace replace) {
+        batch(batch -> {
+            RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+            String deleted = format.key(replace.deletedId());
+            batched.evalAsync(deleted, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
+                    RScript.ReturnType.INTEGER, List.of(deleted), format.deleteArgs(replace.deletedId()));
+            String created = format.key(replace.session().id());
+            batched.evalAsync(created, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE,
+                    RScript.ReturnType.INTEGER, List.of(created), format.replaceArgs(replace.session()));
+        });
         return new WriteResult.Written(1);
+    }
+
+    /**
+     * Runs the commands {@code fill} queues as one pipelined, non-atomic batch. A batch sends {@code EVALSHA} without
+     * falling back to {@code EVAL}, and Redis forgets scripts on a restart, a failover or {@code SCRIPT FLUSH}: on
+     * {@code NOSCRIPT} the scripts are loaded and the batch runs once more, which every batch here allows (each
+     * script is idempotent: a delete, a whole hash written again, a touch, a claim that finds nothing the second
+     * time; index entries are set, not added to).
+     */
+    private List<?> batch(Consumer<RBatch> fill) {
+        for (int attempt = 1; ; attempt++) {
+            RBatch batch = connection.client().createBatch(BatchOptions.defaults()
+                    .executionMode(BatchOptions.ExecutionMode.IN_MEMORY));
+            fill.accept(batch);
+            try {
+                return batch.execute().getResponses();
+            } catch (RedisException e) {
+                if (attempt > 1 || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                    throw e;
+                }
+                for (String batched : BATCHED_SCRIPTS) {
+                    script.scriptLoad(batched); // on every master
+                }
+            }
+        }
     }
 
     private <T> T call(String operation, Supplier<T> command) {

@@ -2,6 +2,8 @@ package io.sessionstore.session.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,32 +11,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sessions in this JVM's memory, with the same semantics as the Redis store (see {@link SessionStore}): versions,
- * {@link WriteResult.Gone gone} results and expiry. For tests, and for an application on one node that wants the
- * session layer's behaviour without a server. Thread-safe: each session is changed under its map entry's lock.
- * Expired sessions are dropped when they are next looked at and by a sweep every {@value #SWEEP_EVERY} writes, so
- * memory stays bounded by the sessions alive within their timeout.
+ * {@link WriteResult.Gone gone} results, expiry from the last access, and expired sessions handed out once by
+ * {@link #claimExpired}. For tests, and for an application on one node that wants the session layer's behaviour
+ * without a server. Thread-safe: each session is changed under its map entry's lock. Touches apply at once. Expired
+ * sessions are kept for the grace period (for {@link #claimExpired}), then dropped when next looked at and by a sweep
+ * every {@value #SWEEP_EVERY} writes, so memory stays bounded by the sessions alive within their timeout and grace.
  */
 public final class InMemorySessionStore implements SessionStore {
 
     private static final int SWEEP_EVERY = 1_000;
 
-    /** A stored session and when it expires (epoch milliseconds; {@link Long#MAX_VALUE}: never). */
-    private record Entry(SessionRecord record, long expiresAt) {
-    }
-
-    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger writesSinceSweep = new AtomicInteger();
     private final Clock clock;
     private final long graceMillis;
 
-    /** With the system clock and no grace: a session expires exactly its timeout after its last access. */
+    /** With the system clock and no grace: an expired session is dropped at once, and never claimed. */
     public InMemorySessionStore() {
         this(Clock.systemUTC(), Duration.ZERO);
     }
 
     /**
-     * @param clock the time that expiry is measured in
-     * @param grace added to every session's timeout, as the Redis store adds the near cache's maximum age
+     * @param clock the time that writes are checked against (loads and touches say their own time)
+     * @param grace how long an expired session is kept for {@link #claimExpired}
      */
     public InMemorySessionStore(Clock clock, Duration grace) {
         this.clock = clock;
@@ -43,38 +42,59 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
-        Entry[] before = new Entry[1];
-        sessions.computeIfPresent(id, (key, entry) -> {
-            if (expired(entry)) {
-                return null;
+        SessionRecord[] before = new SessionRecord[1];
+        sessions.computeIfPresent(id, (key, r) -> {
+            if (expired(r, now)) {
+                return dropped(r, now) ? null : r;
             }
-            before[0] = entry;
-            SessionRecord r = entry.record();
-            return entry(new SessionRecord(r.id(), r.creationTime(), now, r.maxInactiveSeconds(), r.attributes(),
-                    r.version()));
+            before[0] = r;
+            return accessed(r, now);
         });
-        return Optional.ofNullable(before[0]).map(Entry::record);
+        return Optional.ofNullable(before[0]);
+    }
+
+    @Override
+    public void touch(String id, long now) {
+        sessions.computeIfPresent(id, (key, r) -> expired(r, now) ? r : accessed(r, now));
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long now, int max) {
+        List<SessionRecord> claimed = new ArrayList<>();
+        for (SessionRecord record : sessions.values()) {
+            if (claimed.size() >= max) {
+                break;
+            }
+            // Removed only if still this record: a touch or a write in between won, and the session lives on.
+            if (expired(record, now) && sessions.remove(record.id(), record)) {
+                if (!dropped(record, now)) {
+                    claimed.add(record);
+                }
+            }
+        }
+        return claimed;
     }
 
     @Override
     public WriteResult write(SessionChange change) {
+        long now = clock.millis();
         if (writesSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             writesSinceSweep.set(0);
-            sessions.values().removeIf(this::expired);
+            sessions.values().removeIf(record -> dropped(record, now));
         }
         if (change instanceof SessionChange.Create create) {
             return put(create.session());
         }
         if (change instanceof SessionChange.Update update) {
-            return update(update);
+            return update(update, now);
         }
         if (change instanceof SessionChange.Delete delete) {
             sessions.remove(delete.id());
             return WriteResult.DELETED;
         }
         if (change instanceof SessionChange.Rename rename) {
-            Entry old = sessions.remove(rename.oldId());
-            return old == null || expired(old) ? WriteResult.GONE : put(rename.session());
+            SessionRecord old = sessions.remove(rename.oldId());
+            return old == null || expired(old, now) ? WriteResult.GONE : put(rename.session());
         }
         if (change instanceof SessionChange.Replace replace) {
             sessions.remove(replace.deletedId());
@@ -89,29 +109,36 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private WriteResult put(SessionChange.Snapshot session) {
-        sessions.put(session.id(), entry(session.stored(1)));
+        sessions.put(session.id(), session.stored(1));
         return new WriteResult.Written(1);
     }
 
-    private WriteResult update(SessionChange.Update update) {
+    private WriteResult update(SessionChange.Update update, long now) {
         long[] version = {0};
-        sessions.computeIfPresent(update.id(), (key, entry) -> {
-            if (expired(entry)) {
-                return null;
+        sessions.computeIfPresent(update.id(), (key, r) -> {
+            if (expired(r, now)) {
+                return dropped(r, now) ? null : r;
             }
-            version[0] = entry.record().version() + 1;
-            return entry(update.applyTo(entry.record(), version[0]));
+            version[0] = r.version() + 1;
+            return update.applyTo(r, version[0]);
         });
         return version[0] == 0 ? WriteResult.GONE : new WriteResult.Written(version[0]);
     }
 
-    private Entry entry(SessionRecord record) {
-        long expiresAt = record.maxInactiveSeconds() > 0
-                ? clock.millis() + record.maxInactiveSeconds() * 1000L + graceMillis : Long.MAX_VALUE;
-        return new Entry(record, expiresAt);
+    private static SessionRecord accessed(SessionRecord r, long now) {
+        return new SessionRecord(r.id(), r.creationTime(), Math.max(now, r.lastAccessedTime()),
+                r.maxInactiveSeconds(), r.attributes(), r.version());
     }
 
-    private boolean expired(Entry entry) {
-        return clock.millis() >= entry.expiresAt();
+    /** Expired at {@code now}: more than its timeout since its last access. */
+    private static boolean expired(SessionRecord record, long now) {
+        return record.maxInactiveSeconds() > 0
+                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L;
+    }
+
+    /** Expired longer ago than the grace: nobody needs it any more. */
+    private boolean dropped(SessionRecord record, long now) {
+        return record.maxInactiveSeconds() > 0
+                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L + graceMillis;
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionstore.session.store;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,33 @@ public interface SessionStore extends AutoCloseable {
      *                                          been applied
      */
     WriteResult write(SessionChange change);
+
+    /**
+     * Records an access to a session without loading it: a request that carried the session's id but never asked
+     * for its session, which still counts as an access (Servlet 6.1, section 7.6), or a load answered from a copy.
+     * The last-access time becomes the later of the stored one and {@code now}, and the expiry starts again, but
+     * only if the session had not expired at {@code now}: a late touch never brings an expired session back. An
+     * unknown id is ignored. A store may coalesce touches and send them in the background, at most its
+     * housekeeping interval later; it then never blocks the caller.
+     *
+     * @param id  the session id from the client; untrusted
+     * @param now the access time, epoch milliseconds
+     */
+    void touch(String id, long now);
+
+    /**
+     * Removes sessions that expired at or before {@code now} and returns them as they were, for the application to
+     * be told ({@code HttpSessionListener.sessionDestroyed}). Each expired session is returned to exactly one
+     * caller, across all threads and nodes; a session deleted before it expired is never returned, nor one whose
+     * data the store no longer holds.
+     *
+     * @param now epoch milliseconds
+     * @param max sessions returned at most; call again while a call returns {@code max}
+     * @return the sessions removed; empty when none expired
+     * @throws SessionStoreUnavailableException when the store cannot be reached
+     * @throws UnreadableSessionException never: a session that cannot be read is removed and not returned
+     */
+    List<SessionRecord> claimExpired(long now, int max);
 
     /** Releases what the store holds (subscriptions, threads); the default holds nothing. Never throws. */
     @Override

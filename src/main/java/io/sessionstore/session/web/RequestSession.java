@@ -33,6 +33,9 @@ final class RequestSession {
     /** The id the client sent: the one that named a live session once loaded, else the first. */
     private String requestedId;
     private final long requestedVersion;
+    /** When the request came: the access it makes of its session (Servlet 6.1, section 7.6). */
+    private final long accessTime = System.currentTimeMillis();
+    private boolean accessRecorded;
 
     private boolean requestedIdResolved;
     /** The store answered that no id the client sent names a live session: its cookies are to be cleared. */
@@ -169,6 +172,11 @@ final class RequestSession {
      * @throws io.sessionstore.session.store.SessionStoreUnavailableException when the store does not answer
      */
     synchronized void commit() {
+        if (!requestedIdResolved && !accessRecorded) {
+            // Never asked for its session, yet an access of it: passed on without a load, in the background.
+            accessRecorded = true;
+            requestedIds.forEach(id -> shared.store().touch(id, accessTime));
+        }
         Optional<SessionChange> change = pendingChange();
         if (change.isEmpty() && session == null) {
             if (requestedIdsGone && clientId != null && !response.isCommitted()) {

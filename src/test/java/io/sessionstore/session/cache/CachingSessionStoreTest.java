@@ -58,7 +58,8 @@ class CachingSessionStoreTest {
         assertEquals(2, counting.loads());
         SessionRecord second = store.loadAndTouch(ID, 1, now + 1).orElseThrow();
         assertEquals(2, counting.loads(), "served from memory");
-        assertSame(first, second);
+        assertCopyOf(first, second);
+        assertEquals(now, second.lastAccessedTime(), "the access before: the first load's");
         assertEquals(ID, second.id());
         assertEquals(1, second.version());
         assertEquals(Map.of("a", "1", "b", "2"), text(second.attributes()));
@@ -112,7 +113,7 @@ class CachingSessionStoreTest {
         feed.confirm();                                               // 1 load
         SessionRecord first = tiny.loadAndTouch(ID, 1, now).orElseThrow();
         assertEquals(2, counting.loads());
-        assertSame(first, tiny.loadAndTouch(ID, 1, now + 999).orElseThrow());
+        assertCopyOf(first, tiny.loadAndTouch(ID, 1, now + 999).orElseThrow());
         assertEquals(2, counting.loads(), "999 ms old: served from memory");
         assertEquals(1, tiny.loadAndTouch(ID, 1, now + 1_000).orElseThrow().version());
         assertEquals(3, counting.loads(), "1 s old: reaches the store");
@@ -206,7 +207,7 @@ class CachingSessionStoreTest {
         confirmFeed();
         SessionRecord held = cached(ID, 1);                           // 2 loads
         feed.announce(ID, 1);
-        assertSame(held, store.loadAndTouch(ID, 1, now).orElseThrow());
+        assertCopyOf(held, store.loadAndTouch(ID, 1, now).orElseThrow());
         assertEquals(2, counting.loads());
     }
 
@@ -217,7 +218,7 @@ class CachingSessionStoreTest {
         SessionRecord held = cached(ID, 1);                           // 2 loads
         feed.announce(NEW_ID, 7);
         feed.announce(NOBODY, 0);
-        assertSame(held, store.loadAndTouch(ID, 1, now).orElseThrow());
+        assertCopyOf(held, store.loadAndTouch(ID, 1, now).orElseThrow());
         assertEquals(2, counting.loads());
     }
 
@@ -377,7 +378,7 @@ class CachingSessionStoreTest {
         assertThrows(SessionStoreUnavailableException.class, () -> store.write(new SessionChange.Update(ID,
                 Map.of("c", bytes("3")), Set.of(), OptionalInt.empty())));
         assertEquals(1, counting.writes());
-        assertSame(held, store.loadAndTouch(ID, 1, now).orElseThrow());
+        assertCopyOf(held, store.loadAndTouch(ID, 1, now).orElseThrow());
         assertEquals(2, counting.loads());
     }
 
@@ -474,10 +475,20 @@ class CachingSessionStoreTest {
     }
 
     /** Loads {@code id} once through the cache (one load reaching the store) and checks that it is now held. */
+    /**
+     * The same cached copy of a session: same version, the very same attribute bytes. Its last access may differ: a
+     * hit is an access, and returns the access before it.
+     */
+    private static void assertCopyOf(SessionRecord held, SessionRecord hit) {
+        assertEquals(held.id(), hit.id());
+        assertEquals(held.version(), hit.version());
+        assertSame(held.attributes(), hit.attributes());
+    }
+
     private SessionRecord cached(String id, long version) {
         int loads = counting.loads();
         SessionRecord loaded = store.loadAndTouch(id, version, now).orElseThrow();
-        assertSame(loaded, store.loadAndTouch(id, version, now).orElseThrow());
+        assertCopyOf(loaded, store.loadAndTouch(id, version, now).orElseThrow());
         assertEquals(loads + 1, counting.loads(), "held after one load");
         return loaded;
     }

@@ -5,6 +5,7 @@ import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,16 @@ final class CountingSessionStore implements SessionStore {
         loadHook = () -> { };
         hook.run();
         return loaded;
+    }
+
+    @Override
+    public void touch(String id, long now) {
+        store.touch(id, now);
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long now, int max) {
+        return store.claimExpired(now, max);
     }
 
     @Override

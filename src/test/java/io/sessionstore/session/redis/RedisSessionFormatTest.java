@@ -47,7 +47,7 @@ class RedisSessionFormatTest {
     static void connect() throws Exception {
         prefix = TestRedis.uniquePrefix("redis-format");
         connection = RedisConnection.open(new RedisSettings(TestRedis.url(), null, Duration.ofMillis(800)));
-        store = new RedisSessionStore(connection, prefix, Duration.ZERO);
+        store = new RedisSessionStore(connection, prefix, Duration.ZERO, Duration.ofMillis(500));
         redis = new RespClient(TestRedis.url());
     }
 

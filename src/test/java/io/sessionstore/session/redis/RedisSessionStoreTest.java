@@ -66,7 +66,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Override
     protected SessionStore store(Duration grace) {
-        return new RedisSessionStore(connection, prefix, grace);
+        return new RedisSessionStore(connection, prefix, grace, Duration.ofMillis(500));
     }
 
     /**
@@ -84,20 +84,20 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void loadAndTouch_sessionWithTimeout_setsAccessTimeAndTtlOfTimeoutPlusGrace() throws Exception {
-        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30));
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(500));
         String id = newId();
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("email", codec.encode("email", "a@b.c")))));
         redis.call("EXPIRE", graced.key(id), 10);
 
-        assertEquals(ACCESSED, graced.loadAndTouch(id, -1, ACCESSED + 5_000).orElseThrow().lastAccessedTime());
+        assertEquals(accessed, graced.loadAndTouch(id, -1, accessed + 5_000).orElseThrow().lastAccessedTime());
 
-        assertEquals(String.valueOf(ACCESSED + 5_000), redis.text("HGET", graced.key(id), "a"));
+        assertEquals(String.valueOf(accessed + 5_000), redis.text("HGET", graced.key(id), "a"));
         assertTtlAbout(TIMEOUT + 30, graced.key(id));
     }
 
     @Test
     void write_createAndUpdate_setTtlOfTimeoutPlusGrace() throws Exception {
-        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30));
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(500));
         String id = newId();
 
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("a", bytes("S1")))));
@@ -110,7 +110,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void write_graceOfAFractionOfASecond_roundedUpToWholeSeconds() throws Exception {
-        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofMillis(1_500));
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofMillis(1_500), Duration.ofMillis(500));
         String id = newId();
 
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of())));
@@ -148,8 +148,8 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertEquals(new TreeSet<>(List.of("f", "c", "a", "t", "v", "@keep", "@drop")),
                 new TreeSet<>(redis.list("HKEYS", key)), "after the create");
         assertEquals("2", redis.text("HGET", key, "f"), "format");
-        assertEquals(String.valueOf(CREATED), redis.text("HGET", key, "c"));
-        assertEquals(String.valueOf(ACCESSED), redis.text("HGET", key, "a"));
+        assertEquals(String.valueOf(created), redis.text("HGET", key, "c"));
+        assertEquals(String.valueOf(accessed), redis.text("HGET", key, "a"));
         assertEquals(String.valueOf(TIMEOUT), redis.text("HGET", key, "t"));
         assertEquals("1", redis.text("HGET", key, "v"));
         redis.call("HSET", key, "@direct", codec.encode("direct", "from elsewhere"));
@@ -160,7 +160,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
                 new TreeSet<>(redis.list("HKEYS", key)), "after the update");
         assertEquals("2", redis.text("HGET", key, "v"));
         assertEquals(Map.of("keep", "k", "direct", "from elsewhere", "mine", 42L),
-                decode(store.loadAndTouch(id, -1, ACCESSED).orElseThrow().attributes()));
+                decode(store.loadAndTouch(id, -1, accessed).orElseThrow().attributes()));
     }
 
     @Test
@@ -168,18 +168,18 @@ class RedisSessionStoreTest extends SessionStoreContract {
         String id = create(TIMEOUT, Map.of("a", bytes("S1")));
         String key = redisStore().key(id);
 
-        store.loadAndTouch(id, -1, ACCESSED + 7_000);
+        store.loadAndTouch(id, -1, accessed + 7_000);
 
-        assertEquals(String.valueOf(ACCESSED + 7_000), redis.text("HGET", key, "a"));
+        assertEquals(String.valueOf(accessed + 7_000), redis.text("HGET", key, "a"));
         assertEquals("1", redis.text("HGET", key, "v"), "a touch is not a change");
-        assertEquals(String.valueOf(CREATED), redis.text("HGET", key, "c"));
+        assertEquals(String.valueOf(created), redis.text("HGET", key, "c"));
     }
 
     @Test
     void loadAndTouch_unknownId_noKeyCreated() throws Exception {
         String id = newId();
 
-        store.loadAndTouch(id, -1, ACCESSED);
+        store.loadAndTouch(id, -1, accessed);
 
         assertEquals(0, redis.number("EXISTS", redisStore().key(id)));
     }
@@ -200,7 +200,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         Set<String> before = new TreeSet<>(redis.keys(prefix));
         String newId = newId();
 
-        store.loadAndTouch(hostile, -1, ACCESSED);
+        store.loadAndTouch(hostile, -1, accessed);
         store.write(update(hostile, Map.of("b", bytes("S2")), Set.of()));
         store.write(new SessionChange.Rename(hostile, snapshot(newId, TIMEOUT, Map.of())));
         store.write(new SessionChange.Delete(hostile));
@@ -215,7 +215,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         redis.call("HSET", redisStore().key(id), "@email", codec.encode("email", "a@b.c"));
 
         UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
-                () -> store.loadAndTouch(id, -1, ACCESSED));
+                () -> store.loadAndTouch(id, -1, accessed));
         assertEquals("session metadata is missing", e.getMessage());
     }
 
@@ -225,7 +225,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         redis.call("HSET", redisStore().key(id), "c", "yesterday", "a", "1", "t", "60");
 
         UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
-                () -> store.loadAndTouch(id, -1, ACCESSED));
+                () -> store.loadAndTouch(id, -1, accessed));
         assertEquals("session metadata is not numeric", e.getMessage());
     }
 
@@ -236,8 +236,8 @@ class RedisSessionStoreTest extends SessionStoreContract {
         redis.call("HSET", redisStore().key(badVersion), "c", "1", "a", "1", "t", "60", "v", "two");
         redis.call("HSET", redisStore().key(badFormat), "f", "two", "c", "1", "a", "1", "t", "60", "v", "1");
 
-        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, ACCESSED));
-        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, ACCESSED));
+        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, accessed));
+        assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, accessed));
     }
 
     @Test
@@ -245,14 +245,14 @@ class RedisSessionStoreTest extends SessionStoreContract {
         try (PrivateRedis server = PrivateRedis.start();
              RedisConnection own = connect(server);
              RespClient admin = server.client()) {
-            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO);
+            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO, Duration.ofMillis(500));
             String id = newId();
             String renamed = newId();
             admin.call("SCRIPT", "FLUSH");
             assertEquals(new WriteResult.Written(1),
                     flushed.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("a", bytes("S1"))))));
             admin.call("SCRIPT", "FLUSH");
-            assertNotNull(flushed.loadAndTouch(id, -1, ACCESSED).orElseThrow());
+            assertNotNull(flushed.loadAndTouch(id, -1, accessed).orElseThrow());
             admin.call("SCRIPT", "FLUSH");
             assertEquals(new WriteResult.Written(2), flushed.write(update(id, Map.of("b", bytes("S2")), Set.of())));
             admin.call("SCRIPT", "FLUSH");
@@ -271,7 +271,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         try (PrivateRedis server = PrivateRedis.start();
              RedisConnection own = connect(server);
              RespClient admin = server.client()) {
-            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO);
+            RedisSessionStore flushed = new RedisSessionStore(own, prefix, Duration.ZERO, Duration.ofMillis(500));
             String earlier = newId();
             flushed.write(new SessionChange.Create(snapshot(earlier, TIMEOUT, Map.of("a", bytes("S1")))));
             assertEquals(new WriteResult.Written(1), flushed.write(new SessionChange.Replace(earlier,
@@ -301,7 +301,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         }
         ownPrefix.append(':');
         assertEquals("sessionstore:".length(), ownPrefix.length(), ownPrefix.toString());
-        RedisSessionStore sized = new RedisSessionStore(connection, ownPrefix.toString(), Duration.ZERO);
+        RedisSessionStore sized = new RedisSessionStore(connection, ownPrefix.toString(), Duration.ZERO, Duration.ofMillis(500));
         String id = newId();
         try {
             long now = System.currentTimeMillis();

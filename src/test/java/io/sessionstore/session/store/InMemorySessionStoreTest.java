@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,9 +24,9 @@ class InMemorySessionStoreTest extends SessionStoreContract {
         return new InMemorySessionStore(Clock.systemUTC(), grace);
     }
 
-    /** A clock that moves only when told to. */
-    private static final class ManualClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(ACCESSED);
+    /** A clock that moves only when told to; it starts at the sessions' last access. */
+    private final class ManualClock extends Clock {
+        private final AtomicLong millis = new AtomicLong(accessed);
 
         void advance(long delta) {
             millis.addAndGet(delta);
@@ -55,41 +56,77 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     private final ManualClock clock = new ManualClock();
 
     @Test
-    void expiry_noGrace_goneExactlyTheTimeoutAfterTheLastLoad() {
+    void expiry_goneOnceMoreThanTheTimeoutPassedSinceTheLastLoad() {
         InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ZERO);
         String id = create(memory, 60);
 
-        clock.advance(59_999);
-        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "1 ms before the timeout");
-        clock.advance(59_999);
-        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "the load renewed it");
         clock.advance(60_000);
+        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "exactly the timeout");
+        clock.advance(60_000);
+        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "the load renewed it");
+        clock.advance(60_001);
 
-        assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()), "the timeout after the load");
+        assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()), "1 ms past the timeout");
     }
 
     @Test
-    void expiry_withGrace_graceAddedToTheTimeout() {
+    void touch_renewsTheSessionAndMovesItsLastAccessOn() {
+        InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ZERO);
+        String id = create(memory, 60);
+
+        clock.advance(50_000);
+        memory.touch(id, clock.millis());
+        long touched = clock.millis();
+        clock.advance(50_000);
+
+        assertEquals(touched, memory.loadAndTouch(id, -1, clock.millis()).orElseThrow().lastAccessedTime());
+    }
+
+    @Test
+    void touch_afterExpiry_doesNotBringTheSessionBack() {
         InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ofSeconds(30));
         String id = create(memory, 60);
 
-        clock.advance(89_999);
-        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "timeout passed, grace not");
-        clock.advance(90_000);
+        clock.advance(60_001);
+        memory.touch(id, clock.millis());
 
-        assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()), "timeout and grace passed");
+        assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()));
     }
 
     @Test
-    void expiry_update_renewsTheSession() {
-        InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ZERO);
+    void touch_lateButOfAnAccessBeforeExpiry_renews() {
+        InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ofSeconds(30));
         String id = create(memory, 60);
+        long access = clock.millis() + 59_000;
 
-        clock.advance(50_000);
-        assertEquals(new WriteResult.Written(2), memory.write(update(id, Map.of("b", bytes("2")), Set.of())));
-        clock.advance(50_000);
+        clock.advance(60_500);
+        memory.touch(id, access);
 
-        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "100 s after creation, 50 s after update");
+        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "the access came before expiry");
+    }
+
+    @Test
+    void claimExpired_withinGrace_returnsTheSessionOnceThenNothing() {
+        InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ofSeconds(30));
+        String expiring = create(memory, 60);
+        String living = create(memory, 600);
+
+        clock.advance(60_001);
+        List<SessionRecord> claimed = memory.claimExpired(clock.millis(), 10);
+
+        assertEquals(List.of(expiring), claimed.stream().map(SessionRecord::id).toList());
+        assertEquals(List.of(), memory.claimExpired(clock.millis(), 10), "claimed once");
+        assertTrue(memory.loadAndTouch(living, -1, clock.millis()).isPresent());
+    }
+
+    @Test
+    void claimExpired_pastTheGrace_nothing() {
+        InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ofSeconds(30));
+        create(memory, 60);
+
+        clock.advance(90_001);
+
+        assertEquals(List.of(), memory.claimExpired(clock.millis(), 10));
     }
 
     @Test
@@ -98,7 +135,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
         String updated = create(memory, 60);
         String renamed = create(memory, 60);
         String newId = newId();
-        clock.advance(60_000);
+        clock.advance(60_001);
 
         assertEquals(WriteResult.GONE, memory.write(update(updated, Map.of("b", bytes("2")), Set.of())));
         assertEquals(WriteResult.GONE, memory.write(new SessionChange.Rename(renamed,
@@ -116,7 +153,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
         }
         String kept = create(memory, 0);
         assertEquals(501, memory.size(), "before expiry");
-        clock.advance(1_000);
+        clock.advance(1_001);
 
         for (int i = 0; i < 1_000; i++) {
             memory.write(new SessionChange.Delete(newId()));
@@ -132,7 +169,8 @@ class InMemorySessionStoreTest extends SessionStoreContract {
         int largest = 0;
 
         for (int i = 0; i < 10_000; i++) {
-            create(memory, 1);
+            memory.write(new SessionChange.Create(new SessionChange.Snapshot(newId(), clock.millis(),
+                    clock.millis(), 1, Map.of())));
             clock.advance(10); // about 100 sessions alive at any time
             largest = Math.max(largest, memory.size());
         }
@@ -145,26 +183,26 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     void size_loadOfExpiredSession_dropsIt() {
         InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ZERO);
         String id = create(memory, 1);
-        clock.advance(1_000);
+        clock.advance(1_001);
 
         assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()));
         assertEquals(0, memory.size());
     }
 
     @Test
-    void write_updateWithTimeoutChange_newTimeoutCountsFromTheUpdate() {
+    void write_updateWithTimeoutChange_newTimeoutCountsFromTheLastAccess() {
         InMemorySessionStore memory = new InMemorySessionStore(clock, Duration.ZERO);
         String id = create(memory, 60);
 
         memory.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(10)));
-        clock.advance(9_999);
-        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "within the new timeout");
         clock.advance(10_000);
+        assertTrue(memory.loadAndTouch(id, -1, clock.millis()).isPresent(), "within the new timeout");
+        clock.advance(10_001);
 
         assertEquals(Optional.empty(), memory.loadAndTouch(id, -1, clock.millis()), "the new timeout passed");
     }
 
-    private static String create(InMemorySessionStore memory, int maxInactiveSeconds) {
+    private String create(InMemorySessionStore memory, int maxInactiveSeconds) {
         String id = newId();
         assertEquals(new WriteResult.Written(1),
                 memory.write(new SessionChange.Create(snapshot(id, maxInactiveSeconds, Map.of("a", bytes("1"))))));

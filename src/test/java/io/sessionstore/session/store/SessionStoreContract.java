@@ -44,10 +44,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 public abstract class SessionStoreContract {
 
-    /** Creation time of the sessions written here, epoch milliseconds. */
-    protected static final long CREATED = 1_700_000_000_000L;
+    /**
+     * Creation time of the sessions written here, epoch milliseconds: two minutes before the test, in whole seconds,
+     * so that a store checking expiry against its own clock finds them alive.
+     */
+    protected final long created = (System.currentTimeMillis() / 1000 - 120) * 1000;
     /** Last access time written with those sessions. */
-    protected static final long ACCESSED = 1_700_000_001_000L;
+    protected final long accessed = created + 1_000;
     /** A timeout that never runs out during a test. */
     protected static final int TIMEOUT = 600;
 
@@ -84,19 +87,19 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Create(session)));
 
-        assertRecord(session.stored(1), load(id, ACCESSED + 5_000).orElseThrow());
+        assertRecord(session.stored(1), load(id, accessed + 5_000).orElseThrow());
     }
 
     @Test
     void loadAndTouch_twice_firstReturnsWrittenAccessSecondSeesFirstAccessVersionUnchanged() {
         String id = create(TIMEOUT, Map.of("a", bytes("1")));
 
-        SessionRecord first = load(id, ACCESSED + 1_000).orElseThrow();
-        SessionRecord second = load(id, ACCESSED + 2_000).orElseThrow();
+        SessionRecord first = load(id, accessed + 1_000).orElseThrow();
+        SessionRecord second = load(id, accessed + 2_000).orElseThrow();
 
-        assertEquals(ACCESSED, first.lastAccessedTime(), "first load: the access written with the session");
-        assertEquals(ACCESSED + 1_000, second.lastAccessedTime(), "second load: the first load's access");
-        assertEquals(CREATED, second.creationTime(), "creation time");
+        assertEquals(accessed, first.lastAccessedTime(), "first load: the access written with the session");
+        assertEquals(accessed + 1_000, second.lastAccessedTime(), "second load: the first load's access");
+        assertEquals(created, second.creationTime(), "creation time");
         assertEquals(1, first.version(), "a touch is not a change");
         assertEquals(1, second.version(), "a touch is not a change");
     }
@@ -111,15 +114,15 @@ public abstract class SessionStoreContract {
                 "with space", bytes("S v"));
         store.write(new SessionChange.Create(snapshot(id, TIMEOUT, attributes)));
 
-        assertEquals(hex(attributes), hex(load(id, ACCESSED).orElseThrow().attributes()));
+        assertEquals(hex(attributes), hex(load(id, accessed).orElseThrow().attributes()));
     }
 
     @Test
     void loadAndTouch_unknownId_emptyAndCreatesNothing() {
         String id = newId();
 
-        assertEquals(Optional.empty(), load(id, ACCESSED));
-        assertEquals(Optional.empty(), load(id, ACCESSED), "the first load created nothing");
+        assertEquals(Optional.empty(), load(id, accessed));
+        assertEquals(Optional.empty(), load(id, accessed), "the first load created nothing");
     }
 
     // ---- hostile ids ----------------------------------------------------------------------------------------------
@@ -135,13 +138,13 @@ public abstract class SessionStoreContract {
     void loadAndTouch_hostileId_findsNothingCreatesNothingAndLeavesOthers(String hostile) {
         String other = create(TIMEOUT, Map.of("a", bytes("1")));
 
-        assertEquals(Optional.empty(), load(hostile, ACCESSED));
-        assertEquals(Optional.empty(), load(hostile, ACCESSED), "the first load created nothing");
+        assertEquals(Optional.empty(), load(hostile, accessed));
+        assertEquals(Optional.empty(), load(hostile, accessed), "the first load created nothing");
         if (!hostile.isEmpty()) {
-            assertEquals(Optional.empty(), load(other + hostile, ACCESSED), "a stored id followed by it");
+            assertEquals(Optional.empty(), load(other + hostile, accessed), "a stored id followed by it");
         }
 
-        assertEquals(1, load(other, ACCESSED).orElseThrow().version(), "the stored session is untouched");
+        assertEquals(1, load(other, accessed).orElseThrow().version(), "the stored session is untouched");
     }
 
     @ParameterizedTest
@@ -154,10 +157,10 @@ public abstract class SessionStoreContract {
         assertEquals(WriteResult.GONE, store.write(new SessionChange.Rename(hostile,
                 snapshot(renamed, TIMEOUT, Map.of("b", bytes("2"))))));
 
-        assertEquals(Optional.empty(), load(hostile, ACCESSED), "nothing under the hostile id");
-        assertEquals(Optional.empty(), load(renamed, ACCESSED), "nothing under the rename's new id");
+        assertEquals(Optional.empty(), load(hostile, accessed), "nothing under the hostile id");
+        assertEquals(Optional.empty(), load(renamed, accessed), "nothing under the rename's new id");
         assertRecord(snapshot(other, TIMEOUT, Map.of("a", bytes("1"))).stored(1),
-                load(other, ACCESSED).orElseThrow());
+                load(other, accessed).orElseThrow());
     }
 
     @ParameterizedTest
@@ -167,7 +170,7 @@ public abstract class SessionStoreContract {
 
         assertEquals(WriteResult.DELETED, store.write(new SessionChange.Delete(hostile)));
 
-        assertEquals(1, load(other, ACCESSED).orElseThrow().version(), "the stored session is still there");
+        assertEquals(1, load(other, accessed).orElseThrow().version(), "the stored session is still there");
     }
 
     // ---- update ---------------------------------------------------------------------------------------------------
@@ -183,7 +186,7 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(3), result);
         assertEquals(hex(Map.of("keep", bytes("Sk"), "other", bytes("Sfrom elsewhere"), "mine", bytes("L42"),
-                "change", bytes("S1"))), hex(load(id, ACCESSED).orElseThrow().attributes()));
+                "change", bytes("S1"))), hex(load(id, accessed).orElseThrow().attributes()));
     }
 
     @Test
@@ -193,7 +196,7 @@ public abstract class SessionStoreContract {
         for (long expected = 2; expected <= 6; expected++) {
             assertEquals(new WriteResult.Written(expected),
                     store.write(update(id, Map.of("n", bytes("I" + expected)), Set.of())));
-            assertEquals(expected, load(id, ACCESSED).orElseThrow().version(), "version loaded after the update");
+            assertEquals(expected, load(id, accessed).orElseThrow().version(), "version loaded after the update");
         }
     }
 
@@ -204,7 +207,7 @@ public abstract class SessionStoreContract {
         assertEquals(new WriteResult.Written(2),
                 store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(120))));
 
-        SessionRecord loaded = load(id, ACCESSED).orElseThrow();
+        SessionRecord loaded = load(id, accessed).orElseThrow();
         assertEquals(120, loaded.maxInactiveSeconds(), "timeout");
         assertEquals(hex(Map.of("a", bytes("1"))), hex(loaded.attributes()));
     }
@@ -216,7 +219,7 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(3), store.write(update(id, Map.of("b", bytes("2")), Set.of())));
 
-        assertEquals(0, load(id, ACCESSED).orElseThrow().maxInactiveSeconds(), "the other writer's timeout");
+        assertEquals(0, load(id, accessed).orElseThrow().maxInactiveSeconds(), "the other writer's timeout");
     }
 
     @Test
@@ -228,7 +231,7 @@ public abstract class SessionStoreContract {
         assertEquals(WriteResult.GONE,
                 store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(60))));
 
-        assertEquals(Optional.empty(), load(id, ACCESSED));
+        assertEquals(Optional.empty(), load(id, accessed));
     }
 
     @Test
@@ -237,7 +240,7 @@ public abstract class SessionStoreContract {
 
         assertEquals(WriteResult.GONE, store.write(update(id, Map.of("b", bytes("2")), Set.of("c"))));
 
-        assertEquals(Optional.empty(), load(id, ACCESSED));
+        assertEquals(Optional.empty(), load(id, accessed));
     }
 
     /**
@@ -255,7 +258,7 @@ public abstract class SessionStoreContract {
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Create(snapshot(id, TIMEOUT, many))));
         assertEquals(new WriteResult.Written(2), store.write(update(id, many, Set.of())));
 
-        assertEquals(5_000, load(id, ACCESSED).orElseThrow().attributes().size());
+        assertEquals(5_000, load(id, accessed).orElseThrow().attributes().size());
     }
 
     // ---- rename, delete, replace ----------------------------------------------------------------------------------
@@ -269,8 +272,8 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Rename(oldId, renamed)));
 
-        assertEquals(Optional.empty(), load(oldId, ACCESSED), "old id");
-        assertRecord(renamed.stored(1), load(newId, ACCESSED).orElseThrow());
+        assertEquals(Optional.empty(), load(oldId, accessed), "old id");
+        assertRecord(renamed.stored(1), load(newId, accessed).orElseThrow());
     }
 
     @Test
@@ -282,8 +285,8 @@ public abstract class SessionStoreContract {
         assertEquals(WriteResult.GONE, store.write(new SessionChange.Rename(oldId,
                 snapshot(newId, TIMEOUT, Map.of("a", bytes("1"))))));
 
-        assertEquals(Optional.empty(), load(newId, ACCESSED), "new id");
-        assertEquals(Optional.empty(), load(oldId, ACCESSED), "old id");
+        assertEquals(Optional.empty(), load(newId, accessed), "new id");
+        assertEquals(Optional.empty(), load(oldId, accessed), "old id");
     }
 
     @Test
@@ -292,7 +295,7 @@ public abstract class SessionStoreContract {
 
         assertEquals(WriteResult.DELETED, store.write(new SessionChange.Delete(id)));
 
-        assertEquals(Optional.empty(), load(id, ACCESSED));
+        assertEquals(Optional.empty(), load(id, accessed));
     }
 
     @Test
@@ -303,7 +306,7 @@ public abstract class SessionStoreContract {
         assertEquals(WriteResult.DELETED, store.write(new SessionChange.Delete(id)));
         assertEquals(WriteResult.DELETED, store.write(new SessionChange.Delete(newId())));
 
-        assertEquals(Optional.empty(), load(id, ACCESSED));
+        assertEquals(Optional.empty(), load(id, accessed));
     }
 
     @Test
@@ -314,8 +317,8 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Replace(oldId, fresh)));
 
-        assertEquals(Optional.empty(), load(oldId, ACCESSED), "old id");
-        assertRecord(fresh.stored(1), load(fresh.id(), ACCESSED).orElseThrow());
+        assertEquals(Optional.empty(), load(oldId, accessed), "old id");
+        assertRecord(fresh.stored(1), load(fresh.id(), accessed).orElseThrow());
     }
 
     @Test
@@ -324,14 +327,14 @@ public abstract class SessionStoreContract {
 
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Replace(newId(), fresh)));
 
-        assertRecord(fresh.stored(1), load(fresh.id(), ACCESSED).orElseThrow());
+        assertRecord(fresh.stored(1), load(fresh.id(), accessed).orElseThrow());
     }
 
     // ---- expiry ---------------------------------------------------------------------------------------------------
 
     @Test
     void expiry_timeoutOneSecond_thereAtOnceGoneWithinFiveSeconds() throws Exception {
-        String id = create(1, Map.of("a", bytes("1")));
+        String id = createAccessedNow(1, Map.of("a", bytes("1")));
         long written = System.nanoTime();
         assertTrue(load(id, now()).isPresent(), "there right after creation");
 
@@ -340,7 +343,7 @@ public abstract class SessionStoreContract {
 
     @Test
     void expiry_sessionLoadedEvery400Millis_staysFor2500Millis() throws Exception {
-        String id = create(1, Map.of("a", bytes("1")));
+        String id = createAccessedNow(1, Map.of("a", bytes("1")));
         long start = System.nanoTime();
         long[] lastLoad = {start};
         int[] loads = {0};
@@ -358,9 +361,9 @@ public abstract class SessionStoreContract {
 
     @Test
     void expiry_timeoutZeroOrLess_stillThereWhenASessionOfOneSecondExpired() throws Exception {
-        String zero = create(0, Map.of("a", bytes("1")));
-        String negative = create(-1, Map.of("a", bytes("1")));
-        String witness = create(1, Map.of("a", bytes("1")));
+        String zero = createAccessedNow(0, Map.of("a", bytes("1")));
+        String negative = createAccessedNow(-1, Map.of("a", bytes("1")));
+        String witness = createAccessedNow(1, Map.of("a", bytes("1")));
 
         awaitGone(witness, System.nanoTime());
 
@@ -370,7 +373,7 @@ public abstract class SessionStoreContract {
 
     @Test
     void expiry_updateSetsTimeoutOneSecond_sessionExpires() throws Exception {
-        String id = create(0, Map.of("a", bytes("1")));
+        String id = createAccessedNow(0, Map.of("a", bytes("1")));
 
         store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(1)));
 
@@ -379,8 +382,8 @@ public abstract class SessionStoreContract {
 
     @Test
     void expiry_updateSetsTimeoutZero_sessionOutlivesASessionOfOneSecond() throws Exception {
-        String id = create(1, Map.of("a", bytes("1")));
-        String witness = create(1, Map.of("a", bytes("1")));
+        String id = createAccessedNow(1, Map.of("a", bytes("1")));
+        String witness = createAccessedNow(1, Map.of("a", bytes("1")));
 
         store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(0)));
         awaitGone(witness, System.nanoTime());
@@ -390,8 +393,8 @@ public abstract class SessionStoreContract {
 
     @Test
     void expiry_updateWithoutTimeoutOfSessionWithoutTimeout_neverExpires() throws Exception {
-        String id = create(0, Map.of("a", bytes("1")));
-        String witness = create(1, Map.of("a", bytes("1")));
+        String id = createAccessedNow(0, Map.of("a", bytes("1")));
+        String witness = createAccessedNow(1, Map.of("a", bytes("1")));
 
         store.write(update(id, Map.of("b", bytes("2")), Set.of()));
         awaitGone(witness, System.nanoTime());
@@ -419,7 +422,7 @@ public abstract class SessionStoreContract {
         for (int thread = 0; thread < threads; thread++) {
             expected.put("t" + thread, bytes("I" + updates));
         }
-        SessionRecord loaded = load(id, ACCESSED).orElseThrow();
+        SessionRecord loaded = load(id, accessed).orElseThrow();
         assertEquals(hex(expected), hex(loaded.attributes()), "every thread's last value");
         assertEquals(1 + threads * updates, loaded.version(), "1 + one per update");
         assertEquals(LongStream.rangeClosed(2, 1 + threads * updates).boxed().collect(Collectors.toSet()), versions,
@@ -443,7 +446,7 @@ public abstract class SessionStoreContract {
             int r = round;
             assertTrue(new WriteResult.Written(2).equals(updated[0]) || WriteResult.GONE.equals(updated[0]),
                     "round " + r + ": update answered Written(2) or Gone, not " + updated[0]);
-            Optional<SessionRecord> loaded = load(id, ACCESSED);
+            Optional<SessionRecord> loaded = load(id, accessed);
             loaded.ifPresent(record -> assertTrue(record.attributes().containsKey("base"),
                     "round " + r + ": resurrected as " + record.attributes().keySet()));
             assertEquals(Optional.empty(), loaded.map(SessionRecord::attributes).map(Map::keySet),
@@ -460,10 +463,10 @@ public abstract class SessionStoreContract {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** A whole session created at {@link #CREATED} and last accessed at {@link #ACCESSED}. */
-    protected static SessionChange.Snapshot snapshot(String id, int maxInactiveSeconds,
-                                                     Map<String, byte[]> attributes) {
-        return new SessionChange.Snapshot(id, CREATED, ACCESSED, maxInactiveSeconds, attributes);
+    /** A whole session created at {@link #created} and last accessed at {@link #accessed}. */
+    protected SessionChange.Snapshot snapshot(String id, int maxInactiveSeconds,
+                                              Map<String, byte[]> attributes) {
+        return new SessionChange.Snapshot(id, created, accessed, maxInactiveSeconds, attributes);
     }
 
     /** An update that leaves the timeout alone. */
@@ -476,6 +479,15 @@ public abstract class SessionStoreContract {
         String id = newId();
         assertEquals(new WriteResult.Written(1),
                 store.write(new SessionChange.Create(snapshot(id, maxInactiveSeconds, attributes))));
+        return id;
+    }
+
+    /** A session last accessed now, for the expiry tests, which use the real clock. */
+    protected String createAccessedNow(int maxInactiveSeconds, Map<String, byte[]> attributes) {
+        String id = newId();
+        long now = System.currentTimeMillis();
+        assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Create(
+                new SessionChange.Snapshot(id, now, now, maxInactiveSeconds, attributes))));
         return id;
     }
 

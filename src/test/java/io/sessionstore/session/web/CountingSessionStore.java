@@ -7,6 +7,8 @@ import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
 import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,18 +24,20 @@ import java.util.function.Supplier;
  */
 final class CountingSessionStore implements SessionStore {
 
-    private volatile SessionStore delegate = new InMemorySessionStore();
+    private volatile SessionStore delegate = newStore();
     private final AtomicInteger loads = new AtomicInteger();
     private final AtomicLong lastKnownVersion = new AtomicLong(Long.MIN_VALUE);
     private final List<SessionChange> changes = new CopyOnWriteArrayList<>();
+    private final List<String> touches = new CopyOnWriteArrayList<>();
     private volatile boolean failLoads;
     private volatile boolean failWrites;
     private volatile Supplier<SessionStoreUnavailableException> failure = CountingSessionStore::refused;
 
     /** Starts again: an empty store, no calls counted, no failures. */
     void reset() {
-        delegate = new InMemorySessionStore();
+        delegate = newStore();
         loads.set(0);
+        touches.clear();
         lastKnownVersion.set(Long.MIN_VALUE);
         changes.clear();
         failLoads = false;
@@ -106,6 +110,22 @@ final class CountingSessionStore implements SessionStore {
         return changes.get(changes.size() - 1);
     }
 
+    /** The ids the filter touched without a load, in order. */
+    List<String> touches() {
+        return List.copyOf(touches);
+    }
+
+    @Override
+    public void touch(String id, long now) {
+        touches.add(id);
+        delegate.touch(id, now);
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long now, int max) {
+        return delegate.claimExpired(now, max);
+    }
+
     @Override
     public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
         lastKnownVersion.set(knownVersion);
@@ -123,6 +143,11 @@ final class CountingSessionStore implements SessionStore {
             throw failure.get();
         }
         return delegate.write(change);
+    }
+
+    /** Expired sessions kept a minute, as the Redis store keeps them, for the expiry sweep to claim. */
+    private static SessionStore newStore() {
+        return new InMemorySessionStore(Clock.systemUTC(), Duration.ofSeconds(60));
     }
 
     private static SessionStoreUnavailableException refused() {

@@ -1,0 +1,60 @@
+package io.sessionstore.session.redis;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What request threads hand to the background: per session, its latest access not yet sent (a touch) and its due
+ * time to add to the expiry index. Many accesses to one session between two sends make one touch. Bounded: past
+ * {@code maxTouches} sessions waiting, further touches are dropped (an attacker's flood of made-up ids must not grow
+ * memory), which only lets a session served from a copy look idle for one interval longer. Thread-safe.
+ */
+final class CoalescedWrites {
+
+    /** What one send carries. */
+    record Drained(Map<String, Long> touches, Map<String, Long> dueTimes) {
+        boolean isEmpty() {
+            return touches.isEmpty() && dueTimes.isEmpty();
+        }
+    }
+
+    private final int maxTouches;
+    private volatile Map<String, Long> touches = new ConcurrentHashMap<>();
+    private final Map<String, Long> dueTimes = new ConcurrentHashMap<>();
+
+    CoalescedWrites(int maxTouches) {
+        this.maxTouches = maxTouches;
+    }
+
+    /** @return false when the touch was dropped, the limit being reached */
+    boolean touch(String id, long at) {
+        Map<String, Long> current = touches;
+        if (current.size() >= maxTouches && !current.containsKey(id)) {
+            return false;
+        }
+        current.merge(id, at, Math::max);
+        return true;
+    }
+
+    /** A session to index as due at {@code due} (epoch milliseconds); the latest due time given wins. */
+    void index(String id, long due) {
+        dueTimes.put(id, due);
+    }
+
+    /**
+     * Takes everything waiting; what arrives meanwhile goes with the next send, except that a touch racing the
+     * swap may be missed (the session's next access touches it again).
+     */
+    synchronized Drained drain() {
+        Map<String, Long> sentTouches = touches;
+        touches = new ConcurrentHashMap<>();
+        Map<String, Long> sentDueTimes = Map.copyOf(dueTimes);
+        sentDueTimes.forEach((id, due) -> dueTimes.remove(id, due)); // a newer due time stays
+        return new Drained(sentTouches, sentDueTimes);
+    }
+
+    /** A send failed: its index entries wait for the next one, unless newer ones came; its touches are dropped. */
+    void failed(Drained drained) {
+        drained.dueTimes().forEach(dueTimes::putIfAbsent);
+    }
+}
