@@ -84,6 +84,39 @@ class SessionFilterTwoNodesTest {
     }
 
     @Test
+    void timeout_sessionUsedOnBothNodes_destroyedOnceAcrossThemWithinFiveSeconds() throws Exception {
+        String id = browser.get(a.url("/timeout?seconds=2")).body();
+        browser.get(b.url("/attrs")); // cached on both nodes now
+        browser.get(a.url("/attrs"));
+        long lastRequest = System.nanoTime();
+
+        Poll.until(Duration.ofSeconds(8), "the session destroyed on one node", () ->
+                a.destroyed.contains(id) || b.destroyed.contains(id));
+        long afterMillis = (System.nanoTime() - lastRequest) / 1_000_000;
+        Thread.sleep(2_000); // later sweeps on either node: nobody tells of it again
+
+        long told = a.destroyed.stream().filter(id::equals).count() + b.destroyed.stream().filter(id::equals).count();
+        assertEquals(1, told, "sessionDestroyed across both nodes");
+        assertTrue(afterMillis >= 2_000 && afterMillis <= 2_000 + 5_000, "told " + afterMillis + " ms after the "
+                + "last request, timeout 2 s");
+        assertEquals(404, browser.get(a.url("/attrs")).statusCode());
+        assertEquals(404, withCookie(b, "/attrs", id).statusCode());
+        assertEquals(0, redis.number("EXISTS", key(id)), "removed from Redis");
+    }
+
+    @Test
+    void timeout_sessionUsedFromTheNearCacheOnly_keptAliveByTheBackgroundTouches() throws Exception {
+        String id = browser.get(a.url("/timeout?seconds=2")).body();
+        long start = System.nanoTime();
+        while ((System.nanoTime() - start) / 1_000_000 < 5_000) {
+            assertEquals(200, browser.get(a.url("/attrs")).statusCode(), "alive while used");
+            Thread.sleep(300);
+        }
+        assertEquals(200, browser.get(b.url("/attrs")).statusCode(), "the other node finds it alive too");
+        assertTrue(!a.destroyed.contains(id) && !b.destroyed.contains(id), "never destroyed while used");
+    }
+
+    @Test
     void invalidate_onB_aSeesNoSessionAtOnce() throws Exception {
         String id = createSessionOn(a, "user", "carol");
 

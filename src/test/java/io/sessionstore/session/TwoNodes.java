@@ -6,12 +6,16 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
@@ -32,7 +36,10 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  *   <li>{@code /set-if-present?name=&value=}: sets an attribute; 404 without a session</li>
  *   <li>{@code /hold?name=&value=}: loads the session, reports it on {@link #loaded}, waits for {@link #release},
  *       then sets the attribute; 404 without a session</li>
+ *   <li>{@code /timeout?seconds=}: sets the session's max inactive interval, creating the session if needed</li>
  * </ul>
+ * Each node's application has a session listener that writes down, in {@link Node#destroyed}, the id of each session
+ * it is told was destroyed.
  */
 final class TwoNodes {
 
@@ -46,6 +53,7 @@ final class TwoNodes {
         private final String keyPrefix;
         volatile CountDownLatch loaded = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
+        final List<String> destroyed = new CopyOnWriteArrayList<>();
 
         Node(String keyPrefix) throws Exception {
             // With a near cache, as the product runs by default: the tests prove it coherent across nodes.
@@ -73,6 +81,13 @@ final class TwoNodes {
             map.setFilterName("session");
             map.addURLPattern("/*");
             context.addFilterMap(map);
+            context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
+                    new HttpSessionListener() {
+                        @Override
+                        public void sessionDestroyed(HttpSessionEvent event) {
+                            destroyed.add(event.getSession().getId());
+                        }
+                    }), null);
             Tomcat.addServlet(context, "attributes", new AttributeServlet(this));
             context.addServletMappingDecoded("/*", "attributes");
             tomcat.start();
@@ -180,6 +195,11 @@ final class TwoNodes {
                     }
                     session.setAttribute(name, value);
                     response.getWriter().print("held");
+                }
+                case "/timeout" -> {
+                    HttpSession session = request.getSession();
+                    session.setMaxInactiveInterval(Integer.parseInt(request.getParameter("seconds")));
+                    response.getWriter().print(session.getId());
                 }
                 default -> response.setStatus(404);
             }

@@ -35,6 +35,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 @NeedsRedis
 class RedisSessionFormatTest {
 
+    /** A last access that has not expired, for updates, which a session must be alive for. */
+    private static final long RECENT_MILLIS = System.currentTimeMillis();
+    private static final String RECENT = String.valueOf(RECENT_MILLIS);
+
     private static final String ID = "AAAAAAAAAAAAAAAAAAAAAA";
     private static final String EMAIL = "carol@example.com";
 
@@ -98,13 +102,13 @@ class RedisSessionFormatTest {
     @Test
     void write_updateOfFormatOneHash_nextVersionAndStillReadable() throws Exception {
         String id = "formatOne000000000000B";
-        redis.call("HSET", key(id), "c", "1700000000000", "a", "1700000001000", "t", "1800", "v", "7",
+        redis.call("HSET", key(id), "c", "1700000000000", "a", RECENT, "t", "1800", "v", "7",
                 "@email", "S" + EMAIL);
 
         assertEquals(new WriteResult.Written(8), store.write(new SessionChange.Update(id,
                 Map.of("n", "I1".getBytes(StandardCharsets.UTF_8)), Set.of(), OptionalInt.empty())));
 
-        SessionRecord record = store.loadAndTouch(id, -1, 1_700_000_002_000L).orElseThrow();
+        SessionRecord record = store.loadAndTouch(id, -1, RECENT_MILLIS + 1_000).orElseThrow();
         assertEquals(8, record.version());
         assertEquals(Set.of("email", "n"), record.attributes().keySet());
     }
@@ -124,7 +128,7 @@ class RedisSessionFormatTest {
     @Test
     void write_updateOfHashWithoutVersion_version1() throws Exception {
         String id = "noVersion000000000000B";
-        redis.call("HSET", key(id), "c", "1700000000000", "a", "1700000001000", "t", "1800", "@email", "S" + EMAIL);
+        redis.call("HSET", key(id), "c", "1700000000000", "a", RECENT, "t", "1800", "@email", "S" + EMAIL);
 
         assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Update(id,
                 Map.of("n", "I1".getBytes(StandardCharsets.UTF_8)), Set.of(), OptionalInt.empty())));
@@ -159,13 +163,13 @@ class RedisSessionFormatTest {
     @Test
     void write_update_hashKeepsFormatTwoWithNewVersion() throws Exception {
         String id = "formatTwo000000000000B";
-        store.write(new SessionChange.Create(new SessionChange.Snapshot(id, 1_700_000_000_000L, 1_700_000_001_000L,
+        store.write(new SessionChange.Create(new SessionChange.Snapshot(id, 1_700_000_000_000L, RECENT_MILLIS,
                 1800, Map.of("email", ("S" + EMAIL).getBytes(StandardCharsets.UTF_8)))));
 
         store.write(new SessionChange.Update(id, Map.of("n", "I1".getBytes(StandardCharsets.UTF_8)), Set.of("email"),
                 OptionalInt.of(60)));
 
-        assertEquals(Map.of("f", "2", "c", "1700000000000", "a", "1700000001000", "t", "60", "v", "2",
+        assertEquals(Map.of("f", "2", "c", "1700000000000", "a", RECENT, "t", "60", "v", "2",
                 "@n", "I1"), hash(key(id)));
     }
 

@@ -222,7 +222,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
     @Test
     void loadAndTouch_nonNumericMetadata_unreadable() throws Exception {
         String id = newId();
-        redis.call("HSET", redisStore().key(id), "c", "yesterday", "a", "1", "t", "60");
+        redis.call("HSET", redisStore().key(id), "c", "yesterday", "a", String.valueOf(accessed), "t", "60");
 
         UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
                 () -> store.loadAndTouch(id, -1, accessed));
@@ -233,11 +233,53 @@ class RedisSessionStoreTest extends SessionStoreContract {
     void loadAndTouch_nonNumericVersionOrFormat_unreadable() throws Exception {
         String badVersion = newId();
         String badFormat = newId();
-        redis.call("HSET", redisStore().key(badVersion), "c", "1", "a", "1", "t", "60", "v", "two");
-        redis.call("HSET", redisStore().key(badFormat), "f", "two", "c", "1", "a", "1", "t", "60", "v", "1");
+        String a = String.valueOf(accessed);
+        redis.call("HSET", redisStore().key(badVersion), "c", "1", "a", a, "t", "60", "v", "two");
+        redis.call("HSET", redisStore().key(badFormat), "f", "two", "c", "1", "a", a, "t", "60", "v", "1");
 
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, accessed));
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, accessed));
+    }
+
+    @Test
+    void touch_manyOfTwoSessionsWithinOneInterval_oneTouchScriptEachAndTheIndexEntries() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            // An interval far longer than the test: only the explicit send sends.
+            RedisSessionStore quiet = new RedisSessionStore(own, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+            long now = System.currentTimeMillis();
+            String first = newId();
+            String second = newId();
+            for (String id : List.of(first, second)) {
+                quiet.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+            }
+            for (int i = 1; i <= 50; i++) {
+                quiet.touch(first, now + i);
+                quiet.touch(second, now + 100 - i);
+            }
+            long scriptsBefore = evalshaCalls(admin);
+
+            quiet.send();
+
+            assertEquals(2, evalshaCalls(admin) - scriptsBefore, "one touch per session");
+            assertEquals(String.valueOf(now + 50), admin.text("HGET", quiet.key(first), "a"), "the latest touch");
+            assertEquals(String.valueOf(now + 99), admin.text("HGET", quiet.key(second), "a"), "the latest touch");
+            long due = now + TIMEOUT * 1000L;
+            assertEquals(String.valueOf(due), admin.text("ZSCORE", prefix + "expiries:{"
+                    + Math.floorMod(first.hashCode(), 16) + "}", first), "indexed by its due time");
+            quiet.close();
+        }
+    }
+
+    private static long evalshaCalls(RespClient admin) throws Exception {
+        for (String line : admin.text("INFO", "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_evalsha:")) {
+                String calls = line.substring(line.indexOf("calls=") + 6);
+                return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     @Test
@@ -258,6 +300,13 @@ class RedisSessionStoreTest extends SessionStoreContract {
             admin.call("SCRIPT", "FLUSH");
             assertEquals(new WriteResult.Written(1), flushed.write(new SessionChange.Rename(id,
                     snapshot(renamed, TIMEOUT, Map.of("a", bytes("S1"), "b", bytes("S2"), "c", bytes("S3"))))));
+            admin.call("SCRIPT", "FLUSH");
+            long later = System.currentTimeMillis();
+            flushed.touch(renamed, later);
+            flushed.send();
+            assertEquals(String.valueOf(later), admin.text("HGET", flushed.key(renamed), "a"), "touched");
+            admin.call("SCRIPT", "FLUSH");
+            assertEquals(List.of(), flushed.claimExpired(later, 10), "claims run; nothing expired");
             admin.call("SCRIPT", "FLUSH");
             assertEquals(WriteResult.DELETED, flushed.write(new SessionChange.Delete(renamed)));
 

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -402,6 +404,84 @@ public abstract class SessionStoreContract {
         assertTrue(load(id, now()).isPresent(), "still there");
     }
 
+    // ---- touch and expiry claims ----------------------------------------------------------------------------------
+
+    @Test
+    void touch_thenLoad_lastAccessIsTheTouchAndTheSessionOutlivesItsFirstTimeout() throws Exception {
+        String id = createAccessedNow(2, Map.of("a", bytes("1")));
+        long start = System.nanoTime();
+        Poll.until(Duration.ofSeconds(6), "touched every 300 ms for 4 s", () -> {
+            store.touch(id, now());
+            Thread.sleep(300);
+            return millisSince(start) >= 4_000;
+        });
+        long lastTouch = now();
+        store.touch(id, lastTouch);
+
+        Thread.sleep(800); // stores may send touches in the background, an interval later
+        SessionRecord loaded = load(id, now()).orElseThrow(() -> new AssertionError("expired although touched"));
+        assertEquals(lastTouch, loaded.lastAccessedTime());
+    }
+
+    @Test
+    void touch_unknownId_createsNothing() {
+        String id = newId();
+        store.touch(id, now());
+        assertEquals(Optional.empty(), load(id, now()));
+    }
+
+    @Test
+    void claimExpired_concurrentClaimers_eachExpiredSessionToExactlyOneAndNeverADeletedOne() throws Exception {
+        SessionStore graced = store(Duration.ofSeconds(30));
+        try {
+            Map<String, byte[]> attributes = Map.of("cart", bytes("3 items"));
+            List<String> expiring = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                expiring.add(createAccessedNow(graced, 1, attributes));
+            }
+            String deleted = createAccessedNow(graced, 1, attributes);
+            String living = createAccessedNow(graced, TIMEOUT, attributes);
+            graced.write(new SessionChange.Delete(deleted));
+            Thread.sleep(1_100);
+
+            List<SessionRecord> claimed = Collections.synchronizedList(new ArrayList<>());
+            Poll.until(Duration.ofSeconds(5), "the expired sessions claimed", () -> {
+                runTogether(4, thread -> claimed.addAll(graced.claimExpired(now(), 100)));
+                return claimed.size() >= expiring.size();
+            });
+            runTogether(4, thread -> claimed.addAll(graced.claimExpired(now(), 100)));
+
+            assertEquals(new TreeSet<>(expiring),
+                    new TreeSet<>(claimed.stream().map(SessionRecord::id).toList()));
+            assertEquals(expiring.size(), claimed.size(), "each claimed once: " + claimed);
+            for (SessionRecord record : claimed) {
+                assertEquals(hex(attributes), hex(record.attributes()), "as it was");
+                assertEquals(1, record.maxInactiveSeconds());
+            }
+            assertEquals(Optional.empty(), graced.loadAndTouch(expiring.get(0), -1, now()), "gone once claimed");
+            assertTrue(graced.loadAndTouch(living, -1, now()).isPresent(), "a session not expired stays");
+        } finally {
+            graced.close();
+        }
+    }
+
+    @Test
+    void claimExpired_sessionTouchedMeanwhile_notClaimedWhileAlive() throws Exception {
+        SessionStore graced = store(Duration.ofSeconds(30));
+        try {
+            String id = createAccessedNow(graced, 2, Map.of("a", bytes("1")));
+            Thread.sleep(1_000);
+            graced.touch(id, now());
+            Thread.sleep(1_500); // past the first due time, within the touch's
+
+            assertEquals(List.of(), graced.claimExpired(now(), 100).stream().map(SessionRecord::id)
+                    .filter(id::equals).toList());
+            assertTrue(graced.loadAndTouch(id, -1, now()).isPresent());
+        } finally {
+            graced.close();
+        }
+    }
+
     // ---- concurrency ----------------------------------------------------------------------------------------------
 
     @Test
@@ -484,9 +564,13 @@ public abstract class SessionStoreContract {
 
     /** A session last accessed now, for the expiry tests, which use the real clock. */
     protected String createAccessedNow(int maxInactiveSeconds, Map<String, byte[]> attributes) {
+        return createAccessedNow(store, maxInactiveSeconds, attributes);
+    }
+
+    private static String createAccessedNow(SessionStore in, int maxInactiveSeconds, Map<String, byte[]> attributes) {
         String id = newId();
         long now = System.currentTimeMillis();
-        assertEquals(new WriteResult.Written(1), store.write(new SessionChange.Create(
+        assertEquals(new WriteResult.Written(1), in.write(new SessionChange.Create(
                 new SessionChange.Snapshot(id, now, now, maxInactiveSeconds, attributes))));
         return id;
     }

@@ -1,8 +1,11 @@
 package io.sessionstore.session.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.Poll;
 import jakarta.servlet.http.HttpSession;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +59,52 @@ class SessionListenersTest {
         assertEquals(List.of("created " + id, "added item=1", "replaced item=1", "idChanged " + id + " " + newId,
                 "removed item=2", "added item=3", "destroyed " + newId + " [item]", "removed item=3"),
                 web.listenerEvents());
+    }
+
+    @Test
+    void timeout_sessionIdle_destroyedOnceWithinFiveSecondsWithItsAttributesReadable() throws Exception {
+        web.on("/short", (request, response) -> {
+            HttpSession session = request.getSession();
+            session.setMaxInactiveInterval(1);
+            session.setAttribute("item", "kept");
+        });
+        client.get("/short");
+        long answered = System.nanoTime();
+        String id = client.cookie("SESSION");
+        String destroyed = "destroyed " + id + " [item]";
+
+        Poll.until(Duration.ofSeconds(6), "sessionDestroyed of the idle session", () ->
+                web.listenerEvents().contains(destroyed));
+        long afterMillis = (System.nanoTime() - answered) / 1_000_000;
+        Thread.sleep(1_500); // more sweeps: none tells of it again
+
+        assertTrue(afterMillis >= 1_000, "not before its timeout: " + afterMillis + " ms");
+        assertEquals(List.of("created " + id, "added item=kept", destroyed, "removed item=kept"),
+                web.listenerEvents());
+        assertEquals("none", client.get("/read").body());
+    }
+
+    @Test
+    void access_requestsThatNeverAskForTheSession_keepItAliveAndMoveItsLastAccess() throws Exception {
+        web.on("/short", (request, response) -> request.getSession().setMaxInactiveInterval(2));
+        web.on("/static", (request, response) -> response.getWriter().print("css"));
+        web.on("/last", (request, response) -> response.getWriter().print(
+                request.getSession(false) == null ? "none" : request.getSession(false).getLastAccessedTime()));
+        client.get("/short");
+        long start = System.nanoTime();
+        long lastStatic = 0;
+        while ((System.nanoTime() - start) / 1_000_000 < 4_000) {
+            client.get("/static");
+            lastStatic = System.currentTimeMillis();
+            Thread.sleep(400);
+        }
+
+        String last = client.get("/last").body();
+
+        assertTrue(!last.equals("none"), "alive after 4 s of requests that never asked for it (timeout 2 s)");
+        assertTrue(Math.abs(Long.parseLong(last) - lastStatic) < 1_000,
+                "last access " + last + " is the previous request's, " + lastStatic);
+        assertTrue(web.store().touches().size() >= 9, "touches: " + web.store().touches().size());
     }
 
     @Test
