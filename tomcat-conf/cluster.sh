@@ -14,6 +14,9 @@
 #   REDIS_URL [redis://127.0.0.1:6379]  the Redis of both nodes, unless --redis-cluster
 #   REDIS_CLUSTER_PORTS ["7001 7002 7003"]  ports of the Redis Cluster started with --redis-cluster
 #   TOMCAT_VERSION [11.0.25]  the org.apache.tomcat:tomcat distribution fetched through Maven (10.1.59 works too)
+#   SESSION_TIMEOUT_MINUTES [the distribution's, 30]  the container's default session timeout: <session-timeout> in
+#                                                 each node's conf/web.xml, for applications without their own
+#                                                 (0 or less: never)
 #   Any setting of the app (KEY_PREFIX, VISIT_TTL_SECONDS, ...) is passed on to the nodes.
 set -euo pipefail
 
@@ -25,6 +28,7 @@ LB_PORT=${LB_PORT:-8080}
 NODE_PORTS=("${NODE1_PORT:-8081}" "${NODE2_PORT:-8082}")
 REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-"7001 7002 7003"}
 TOMCAT_VERSION=${TOMCAT_VERSION:-11.0.25}
+SESSION_TIMEOUT_MINUTES=${SESSION_TIMEOUT_MINUTES:-}
 CATALINA_HOME=$CLUSTER_DIR/apache-tomcat-$TOMCAT_VERSION
 WAR=$ROOT/target/session-store.war
 DROP_IN=$ROOT/target/drop-in
@@ -77,6 +81,12 @@ start_node() {
   rm -rf "$base"
   mkdir -p "$base"/{bin,conf,logs,temp,webapps,work}
   cp "$CATALINA_HOME"/conf/{web.xml,catalina.properties,logging.properties,tomcat-users.xml} "$base/conf/"
+  if [ -n "$SESSION_TIMEOUT_MINUTES" ]; then
+    sed -i "s|<session-timeout>[^<]*</session-timeout>|<session-timeout>$SESSION_TIMEOUT_MINUTES</session-timeout>|" \
+      "$base/conf/web.xml"
+    grep -q "<session-timeout>$SESSION_TIMEOUT_MINUTES</session-timeout>" "$base/conf/web.xml" \
+      || die "no <session-timeout> to set in $base/conf/web.xml"
+  fi
   cp "$ROOT"/tomcat-conf/{server.xml,context.xml} "$base/conf/"
   cp "$ROOT/tomcat-conf/setenv.sh" "$base/bin/"
   if [ "$MODE" = drop-in ]; then
@@ -150,6 +160,8 @@ up() {
   else
     [ -f "$WAR" ] || die "target/session-store.war is missing: build it with 'mvn -B -q -DskipTests package'"
   fi
+  [ -z "$SESSION_TIMEOUT_MINUTES" ] || [[ $SESSION_TIMEOUT_MINUTES =~ ^-?[0-9]+$ ]] \
+    || die "SESSION_TIMEOUT_MINUTES must be a whole number of minutes, not '$SESSION_TIMEOUT_MINUTES'"
   alive "$CLUSTER_DIR/nginx/nginx.pid" && die "already up (run '$0 down' first)"
   fetch_tomcat
   if [ $redis_cluster = 1 ]; then

@@ -2,6 +2,8 @@ package io.sessionstore.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.ClusterScript;
@@ -10,6 +12,8 @@ import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,24 +23,48 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The drop-in on standalone Tomcat distributions: Tomcat's own {@code examples} application, unmodified, with
  * nothing but {@code target/drop-in/*.jar} in each node's {@code lib/}, on two nodes behind nginx (round robin, no
  * sticky sessions) sharing one Redis. Run once per Tomcat version by {@link DropInTomcat11IT} and
  * {@link DropInTomcat10IT}.
+ *
+ * <p>The application's own session listener, {@code listeners.SessionListener}, logs its events to each node's
+ * context log ({@link ContextLog}): the tests read there that the filter's sessions call it. The nodes' default
+ * session timeout is one minute ({@code SESSION_TIMEOUT_MINUTES}, the container's {@code conf/web.xml}; the
+ * application sets none), so that a session made at start-up times out while the other tests run, and the last test
+ * sees it destroyed. (The application's only {@code session.invalidate()} is on a page behind its form login,
+ * {@code jsp/security/protected/}, with no user to log in as: destruction on invalidation is not tested here.)
  */
 @NeedsRedis
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class DropInExamples {
 
     /** The application's own key prefix: from its display name, "Servlet and JSP Examples". */
     private static final String PREFIX = "sessionstore:Servlet_and_JSP_Examples:";
     private static final Pattern ATTRIBUTE_LINE = Pattern.compile("(k\\d+) = (v\\d+)");
     private static final Pattern CART_ITEM = Pattern.compile("<li> ([^<]+)");
+    private static final int TIMEOUT_MINUTES = 1;
+    /** The sweeper destroys a timed-out session within this time of its expiry. */
+    private static final Duration DESTROYED_WITHIN = Duration.ofSeconds(5);
+    /** How long a line takes to show in the context log, at most, once it is logged. */
+    private static final Duration LOG_DELAY = Duration.ofSeconds(10);
 
     private static ClusterScript cluster;
+    private static ContextLog contextLog;
+    /**
+     * A session left alone from start-up on, to time out; when its one request was sent and answered, and its
+     * timeout in seconds as stored.
+     */
+    private static String idleSession;
+    private static String idleSessionTimeout;
+    private static Instant idleSessionSent;
+    private static Instant idleSessionAnswered;
     private final List<HttpResponse<String>> responses = new ArrayList<>();
 
     static void up(String tomcatVersion) throws Exception {
@@ -44,7 +72,19 @@ abstract class DropInExamples {
             redis.deleteKeys(PREFIX);
         }
         cluster = ClusterScript.up("it-drop-in-" + tomcatVersion, List.of("--drop-in"),
-                Map.of("TOMCAT_VERSION", tomcatVersion));
+                Map.of("TOMCAT_VERSION", tomcatVersion, "SESSION_TIMEOUT_MINUTES", String.valueOf(TIMEOUT_MINUTES)));
+        contextLog = new ContextLog(cluster);
+        // First, so that its timeout runs while the other tests do.
+        WebClient browser = new WebClient();
+        idleSessionSent = Instant.now();
+        HttpResponse<String> page = browser.get(cluster.url("/examples/servlets/servlet/SessionExample"));
+        idleSessionAnswered = Instant.now();
+        assertEquals(200, page.statusCode());
+        idleSession = browser.cookie("SESSION");
+        assertNotNull(idleSession, "the session cookie of the idle session");
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            idleSessionTimeout = redis.text("HGET", PREFIX + "session:{" + idleSession + "}", "t");
+        }
     }
 
     @AfterAll
@@ -101,6 +141,85 @@ abstract class DropInExamples {
         try (RespClient redis = new RespClient(TestRedis.url())) {
             assertEquals(1, redis.number("EXISTS", PREFIX + "session:{" + id + "}"));
         }
+    }
+
+    @Test
+    void sessionListener_sessionMadeOnOneNodeUsedOnTheOther_createdOnceForTheCookiesId() throws Exception {
+        WebClient browser = new WebClient();
+        HttpResponse<String> first = get(browser, "/examples/servlets/servlet/SessionExample?dataname=k1&datavalue=v1");
+        String id = browser.cookie("SESSION");
+        assertNotNull(id, "the session cookie");
+        HttpResponse<String> second = get(browser,
+                "/examples/servlets/servlet/SessionExample?dataname=k2&datavalue=v2");
+        assertEquals(200, first.statusCode());
+        assertEquals(200, second.statusCode());
+        assertNotEquals(node(first), node(second), "both nodes served");
+        // Each node logs in order: once each request's attribute shows, all it logged before does too.
+        contextLog.await(LOG_DELAY, id, ContextLog.added(id, "k1", "v1"), ContextLog.added(id, "k2", "v2"));
+        List<ContextLog.Line> created = contextLog.lines(ContextLog.created(id));
+        assertEquals(1, created.size(), "sessionCreated of the cookie's session, once\n" + contextLog.describe(id));
+        assertEquals(node(first), created.get(0).node(), "logged by the node that made it");
+        assertNoContainerSession();
+    }
+
+    @Test
+    void sessionListener_attributeSetTwiceOnAlternatingNodes_addedThenReplacedWithTheOldValue() throws Exception {
+        WebClient browser = new WebClient();
+        HttpResponse<String> first = get(browser, "/examples/servlets/servlet/SessionExample?dataname=k1&datavalue=v1");
+        String id = browser.cookie("SESSION");
+        HttpResponse<String> second = get(browser,
+                "/examples/servlets/servlet/SessionExample?dataname=k1&datavalue=v2");
+        assertEquals(200, first.statusCode());
+        assertEquals(200, second.statusCode());
+        assertEquals(Map.of("k1", "v2"), attributes(second.body()));
+        assertNotEquals(node(first), node(second), "both nodes served");
+        contextLog.await(LOG_DELAY, id, ContextLog.added(id, "k1", "v1"), ContextLog.replaced(id, "k1", "v1"));
+        List<ContextLog.Line> added = contextLog.lines("SessionListener: attributeAdded('" + id + "', 'k1', ");
+        List<ContextLog.Line> replaced = contextLog.lines("SessionListener: attributeReplaced('" + id + "', 'k1', ");
+        assertEquals(1, added.size(), "attributeAdded once\n" + contextLog.describe(id));
+        assertEquals(1, replaced.size(), "attributeReplaced once\n" + contextLog.describe(id));
+        assertEquals(node(first), added.get(0).node(), "added by the node that served the first request");
+        assertEquals(node(second), replaced.get(0).node(), "replaced by the node that served the second request");
+        assertNoContainerSession();
+    }
+
+    /**
+     * The session made at start-up and left alone since: destroyed once across the nodes, by whichever finds it
+     * timed out, not before its timeout and not later than {@link #DESTROYED_WITHIN} after it. Last, so that its
+     * waiting overlaps the other tests.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void sessionListener_sessionTimesOut_destroyedOnceAcrossTheNodes() throws Exception {
+        assertEquals(String.valueOf(TIMEOUT_MINUTES * 60), idleSessionTimeout,
+                "the idle session's timeout in seconds: the nodes' default from conf/web.xml");
+        String destroyed = ContextLog.destroyed(idleSession);
+        Instant earliest = idleSessionSent.plus(Duration.ofMinutes(TIMEOUT_MINUTES));
+        Instant deadline = idleSessionAnswered.plus(Duration.ofMinutes(TIMEOUT_MINUTES)).plus(DESTROYED_WITHIN);
+        // Until the deadline: a second node may destroy it too, up to then.
+        int count = contextLog.count(destroyed);
+        while (count < 2 && Instant.now().isBefore(deadline)) {
+            if (count == 1) {
+                assertFalse(Instant.now().isBefore(earliest),
+                        "sessionDestroyed before the session timed out\n" + contextLog.describe(idleSession));
+            }
+            Thread.sleep(Math.max(1, Math.min(250, Duration.between(Instant.now(), deadline).toMillis())));
+            count = contextLog.count(destroyed);
+        }
+        assertEquals(1, count, "sessionDestroyed('" + idleSession + "') across both nodes, by "
+                + DESTROYED_WITHIN.toSeconds() + " s after the session's timeout of " + TIMEOUT_MINUTES
+                + " min\n" + contextLog.describe(idleSession));
+    }
+
+    /** The node that served a response, from the load balancer's {@code X-Upstream} (the last one tried). */
+    private static int node(HttpResponse<String> page) {
+        String upstream = page.headers().firstValue("X-Upstream").orElseThrow().replaceAll(".*, ", "");
+        for (int node = 1; node <= 2; node++) {
+            if (upstream.equals("127.0.0.1:" + cluster.nodePort(node))) {
+                return node;
+            }
+        }
+        throw new AssertionError("not a node's address: " + upstream);
     }
 
     private HttpResponse<String> get(WebClient browser, String path) throws Exception {
