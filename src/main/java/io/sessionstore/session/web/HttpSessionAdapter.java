@@ -21,11 +21,15 @@ final class HttpSessionAdapter implements HttpSession {
     private final SessionState state;
     private final ServletContext servletContext;
     private final SessionRequests shared;
+    private final Runnable afterInvalidate;
 
-    HttpSessionAdapter(SessionState state, ServletContext servletContext, SessionRequests shared) {
+    /** @param afterInvalidate run once the application invalidated the session */
+    HttpSessionAdapter(SessionState state, ServletContext servletContext, SessionRequests shared,
+                       Runnable afterInvalidate) {
         this.state = state;
         this.servletContext = servletContext;
         this.shared = shared;
+        this.afterInvalidate = afterInvalidate;
     }
 
     SessionState state() {
@@ -131,6 +135,7 @@ final class HttpSessionAdapter implements HttpSession {
         shared.listeners().destroyed(this);
         Map<String, Object> removed = state.invalidate("invalidate");
         removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
+        afterInvalidate.run();
     }
 
     /**

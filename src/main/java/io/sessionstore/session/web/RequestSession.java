@@ -263,6 +263,22 @@ final class RequestSession {
     }
 
     private HttpSessionAdapter adapt(SessionState state) {
-        return new HttpSessionAdapter(state, request.getServletContext(), shared);
+        return new HttpSessionAdapter(state, request.getServletContext(), shared, this::endContainerSession);
+    }
+
+    /**
+     * The container's own session, if anything made one: container-managed login ({@code FORM}) keeps the
+     * authenticated user there, out of the filter's reach. Invalidating the application's session is how an
+     * application logs a user out, so the container's session ends with it.
+     */
+    private void endContainerSession() {
+        HttpSession own = request.getSession(false);
+        if (own != null) {
+            try {
+                own.invalidate();
+            } catch (IllegalStateException alreadyInvalid) {
+                // Ended meanwhile: nothing left to do.
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ final class SessionAccessor implements HttpSession.Accessor {
             throw new IllegalStateException("access: the session is no longer valid");
         }
         SessionState state = SessionState.loaded(shared.codec(), record.get(), now);
-        sessionConsumer.accept(new HttpSessionAdapter(state, servletContext, shared));
+        sessionConsumer.accept(new HttpSessionAdapter(state, servletContext, shared, () -> { }));
         Optional<WriteResult> result = state.changes().map(shared.store()::write);
         if (result.isPresent() && result.get() instanceof WriteResult.Gone) {
             throw new IllegalStateException("access: the session ended before its changes were saved");

@@ -64,7 +64,7 @@ public final class SessionExpiry implements Runnable {
                     record.id().substring(0, 4), e.getMessage());
             return;
         }
-        HttpSessionAdapter session = new HttpSessionAdapter(state, context, shared);
+        HttpSessionAdapter session = new HttpSessionAdapter(state, context, shared, () -> { });
         shared.listeners().destroyed(session);
         state.invalidate("sessionDestroyed").forEach((name, value) -> shared.listeners().removed(session, name,
                 value));

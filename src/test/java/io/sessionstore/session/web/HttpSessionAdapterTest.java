@@ -265,7 +265,7 @@ class HttpSessionAdapterTest {
 
     @Test
     void accessors_created_newWithItsTimesAndTimeout() {
-        HttpSession session = new HttpSessionAdapter(SessionState.created(codec, ID, NOW, 1800), context, shared);
+        HttpSession session = new HttpSessionAdapter(SessionState.created(codec, ID, NOW, 1800), context, shared, () -> { });
         assertTrue(session.isNew());
         assertEquals(ID, session.getId());
         assertEquals(NOW, session.getCreationTime());
@@ -308,7 +308,7 @@ class HttpSessionAdapterTest {
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         SessionState state = SessionState.loaded(codec,
                 new SessionRecord(ID, 1_000_000L, 2_000_000L, 600, encoded, 1), NOW);
-        return new HttpSessionAdapter(state, context, shared);
+        return new HttpSessionAdapter(state, context, shared, () -> { });
     }
 
     private static Set<String> names(HttpSession session) {
