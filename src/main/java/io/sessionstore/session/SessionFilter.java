@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * after the point of failure.
  *
  * <p>Lifecycle: the constructor only keeps its arguments. {@link #init} builds the store (the Redis client connects
- * on the first command, so the application starts while Redis is down); {@link #destroy} unsubscribes and closes
- * what {@code init} built. Thread-safe once initialised.
+ * on the first command, so the application starts while Redis is down), finds the application's session listeners
+ * and starts the expiry sweep ({@link SessionExpiry}, every {@link SessionSettings#housekeepingInterval()} on a
+ * daemon thread of its own); {@link #destroy} stops the sweep, then closes what {@code init} built, in reverse
+ * order. Thread-safe once initialised.
  */
 public final class SessionFilter implements Filter {
 

@@ -52,6 +52,14 @@ final class RedisSessionFormat {
     /** The format this class writes. */
     static final int FORMAT = 2;
 
+    /** Lua: the timeout {@code t} (0 when absent) and last access {@code a} (nil when absent) of the hash {@code h}. */
+    private static final String TIMES_OF_H = """
+            local t, a = 0, nil
+            for i = 1, #h, 2 do
+              if h[i] == 't' then t = tonumber(h[i + 1]) or 0 elseif h[i] == 'a' then a = tonumber(h[i + 1]) end
+            end
+            """;
+
     /**
      * ARGV: now, seconds added to the timeout. Returns the hash as it was before this access, or nothing when the
      * session is gone or expired at {@code now} (an expired hash is left for {@link #CLAIM}).
@@ -59,10 +67,7 @@ final class RedisSessionFormat {
     static final String LOAD = """
             local h = redis.call('HGETALL', KEYS[1])
             if #h == 0 then return h end
-            local t, a = 0, nil
-            for i = 1, #h, 2 do
-              if h[i] == 't' then t = tonumber(h[i + 1]) or 0 elseif h[i] == 'a' then a = tonumber(h[i + 1]) end
-            end
+            """ + TIMES_OF_H + """
             local now = tonumber(ARGV[1])
             if t > 0 and a and now - a > t * 1000 then return {} end
             if not a or now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
@@ -91,10 +96,7 @@ final class RedisSessionFormat {
     static final String CLAIM = """
             local h = redis.call('HGETALL', KEYS[1])
             if #h == 0 then return h end
-            local t, a = 0, nil
-            for i = 1, #h, 2 do
-              if h[i] == 't' then t = tonumber(h[i + 1]) or 0 elseif h[i] == 'a' then a = tonumber(h[i + 1]) end
-            end
+            """ + TIMES_OF_H + """
             if t <= 0 or not a then return {} end
             if tonumber(ARGV[1]) - a <= t * 1000 then return {tostring(a + t * 1000)} end
             redis.call('DEL', KEYS[1])
