@@ -69,11 +69,6 @@ public final class SessionListeners {
         return new SessionListeners(found.get());
     }
 
-    /** Whether any session listener is declared; the values' binding listeners may still need calls. */
-    public boolean isEmpty() {
-        return sessionListeners.isEmpty() && attributeListeners.isEmpty() && idListeners.isEmpty();
-    }
-
     void created(HttpSession session) {
         HttpSessionEvent event = new HttpSessionEvent(session);
         each(sessionListeners, l -> l.sessionCreated(event), "sessionCreated");
