@@ -8,6 +8,7 @@ import io.sessionstore.session.redis.RedisSessionStore;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.web.SessionCookie;
+import io.sessionstore.session.web.SessionTracking;
 import io.sessionstore.session.web.SessionExpiry;
 import io.sessionstore.session.web.SessionListeners;
 import io.sessionstore.session.web.SessionRequest;
@@ -111,7 +112,9 @@ public final class SessionFilter implements Filter {
                 config.getServletContext().getClassLoader());
         SessionCookie cookie = new SessionCookie(settings.cookieName(), settings.cookieSameSite())
                 .withApplicationConfig(config.getServletContext().getSessionCookieConfig());
-        requests = new SessionRequests(store, codec, cookie, SessionListeners.of(config.getServletContext()),
+        requests = new SessionRequests(store, codec,
+                SessionTracking.forApplication(cookie, config.getServletContext()),
+                SessionListeners.of(config.getServletContext()),
                 (int) settings.timeout().toSeconds(),
                 settings.failureStatus());
         startExpirySweep(new SessionExpiry(requests, config.getServletContext()),

@@ -9,6 +9,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,8 +29,13 @@ final class RequestSession {
     private final HttpServletResponse response;
     private final SessionResponse sessionResponse;
     private final SessionRequests shared;
-    /** The well-formed ids of the request's session cookies, in order: several when stale cookies linger. */
+    /**
+     * The well-formed ids the client sent, in the order tried: its session cookies (several when stale cookies
+     * linger), then the URL's {@code ;jsessionid=}; a cookie wins, as in Tomcat.
+     */
     private final List<String> requestedIds;
+    /** How many of {@link #requestedIds} came from cookies: they come first. */
+    private final int cookieIdCount;
     /** The id the client sent: the one that named a live session once loaded, else the first. */
     private String requestedId;
     private final long requestedVersion;
@@ -54,12 +60,18 @@ final class RequestSession {
     RequestSession(HttpServletRequest request, HttpServletResponse response, SessionRequests shared) {
         this.request = request;
         this.response = response;
-        this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset);
+        this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset, this::encodeUrl);
         this.shared = shared;
-        this.requestedIds = shared.cookie().readIds(request);
+        List<String> ids = new ArrayList<>(shared.tracking().cookieIds(request));
+        this.cookieIdCount = ids.size();
+        String urlId = shared.tracking().urlId(request);
+        if (urlId != null && !ids.contains(urlId)) {
+            ids.add(urlId);
+        }
+        this.requestedIds = ids;
         this.requestedId = requestedIds.isEmpty() ? null : requestedIds.get(0);
         this.clientId = requestedId;
-        this.requestedVersion = requestedId == null ? -1 : shared.cookie().readVersion(request);
+        this.requestedVersion = cookieIdCount == 0 ? -1 : shared.tracking().version(request);
         this.clientVersion = requestedVersion;
     }
 
@@ -100,7 +112,7 @@ final class RequestSession {
 
     /** A response of a later dispatch of the request, saving as {@link #response()} does. */
     HttpServletResponse response(HttpServletResponse dispatched) {
-        return new SessionResponse(dispatched, this::commit, this::responseReset);
+        return new SessionResponse(dispatched, this::commit, this::responseReset, this::encodeUrl);
     }
 
     synchronized HttpSession getSession(boolean create) {
@@ -160,6 +172,29 @@ final class RequestSession {
         return requestedId;
     }
 
+    /** Whether the id the client sent came in a cookie; Tomcat's answer too when it came in both. */
+    synchronized boolean requestedIdFromCookie() {
+        return requestedId != null && requestedIds.indexOf(requestedId) < cookieIdCount;
+    }
+
+    /** Whether the id the client sent came only in the URL. */
+    synchronized boolean requestedIdFromUrl() {
+        return requestedId != null && !requestedIdFromCookie();
+    }
+
+    /**
+     * {@code url} with the session id as its {@code ;jsessionid=} path parameter, when URL rewriting is on, the
+     * request has a valid session and the client did not show that it holds the cookie (Servlet 6.1, section
+     * 7.1.3; {@link HttpServletResponse#encodeURL}); else {@code url} as it is. May load the session.
+     */
+    synchronized String encodeUrl(String url) {
+        if (url == null || !shared.tracking().rewritesUrls() || requestedIdFromCookie()) {
+            return url;
+        }
+        HttpSession current = getSession(false);
+        return current == null ? url : shared.tracking().encode(request, url, current.getId());
+    }
+
     synchronized boolean isRequestedSessionIdValid() {
         HttpSession current = requestedId == null ? null : getSession(false);
         return current != null && requestedId.equals(current.getId());
@@ -181,7 +216,7 @@ final class RequestSession {
         if (change.isEmpty() && session == null) {
             if (requestedIdsGone && clientId != null && !response.isCommitted()) {
                 // The client's session is gone: clear its cookies, or every request pays a load for nothing.
-                shared.cookie().clear(request, response);
+                shared.tracking().clear(request, response);
                 clientId = null;
                 clientVersion = -1;
             }
@@ -203,16 +238,16 @@ final class RequestSession {
         if (session != null && session.state().isValid()) {
             String id = session.getId();
             if (!id.equals(clientId)) {
-                shared.cookie().write(request, response, id);
+                shared.tracking().writeId(request, response, id);
                 clientId = id;
             }
             if (knownVersion > 0 && knownVersion != clientVersion) {
                 // Also after a read of a newer version than the client knew: its reads never go back in time.
-                shared.cookie().writeVersion(request, response, knownVersion);
+                shared.tracking().writeVersion(request, response, knownVersion);
                 clientVersion = knownVersion;
             }
         } else if (clientId != null) {
-            shared.cookie().clear(request, response);
+            shared.tracking().clear(request, response);
             clientId = null;
             clientVersion = -1;
         }

@@ -86,11 +86,11 @@ public final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return session.requestedId() != null;
+        return session.requestedIdFromCookie();
     }
 
     @Override
     public boolean isRequestedSessionIdFromURL() {
-        return false;
+        return session.requestedIdFromUrl();
     }
 }

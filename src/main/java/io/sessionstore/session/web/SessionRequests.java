@@ -6,9 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * What every request of one web application shares (the store, the codec, the cookie, the listeners and the session
- * timeout), and
- * where each request's session handling starts. Immutable and thread-safe.
+ * What every request of one web application shares (the store, the codec, how clients hold their id, the listeners and
+ * the session timeout), and where each request's session handling starts. Immutable and thread-safe.
  */
 public final class SessionRequests {
 
@@ -17,7 +16,7 @@ public final class SessionRequests {
 
     private final SessionStore store;
     private final AttributeCodec codec;
-    private final SessionCookie cookie;
+    private final SessionTracking tracking;
     private final SessionIds ids = new SessionIds();
     private final SessionListeners listeners;
     private final int timeoutSeconds;
@@ -27,11 +26,11 @@ public final class SessionRequests {
      * @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out
      * @param failureStatus  the status of a response whose session could not be saved
      */
-    public SessionRequests(SessionStore store, AttributeCodec codec, SessionCookie cookie, SessionListeners listeners,
+    public SessionRequests(SessionStore store, AttributeCodec codec, SessionTracking tracking, SessionListeners listeners,
                            int timeoutSeconds, int failureStatus) {
         this.store = store;
         this.codec = codec;
-        this.cookie = cookie;
+        this.tracking = tracking;
         this.listeners = listeners;
         this.timeoutSeconds = timeoutSeconds;
         this.failureStatus = failureStatus;
@@ -40,7 +39,7 @@ public final class SessionRequests {
     /**
      * Wraps one request and its response for the application: a request seen for the first time gets its session
      * handling; a later dispatch of it ({@code ERROR}, {@code ASYNC}), which passes the container's request again,
-     * goes on with the session it already loaded. Reads the cookies; touches the store only when the application
+     * goes on with the session it already loaded. Reads the session id the client sent; touches the store only when the application
      * asks for its session.
      */
     public SessionRequest wrap(HttpServletRequest request, HttpServletResponse response) {
@@ -60,8 +59,8 @@ public final class SessionRequests {
         return codec;
     }
 
-    SessionCookie cookie() {
-        return cookie;
+    SessionTracking tracking() {
+        return tracking;
     }
 
     SessionListeners listeners() {

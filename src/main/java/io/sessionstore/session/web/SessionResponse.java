@@ -6,24 +6,43 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.function.UnaryOperator;
 
 /**
  * Saves the session before anything can commit the response: before the first byte of the body, a redirect, an
  * error or a flush. So a client that sees the response (a {@code 303} after login, say) always finds the session
- * saved, and a failed save still turns into an error status instead of a half-sent page.
+ * saved, and a failed save still turns into an error status instead of a half-sent page. URLs are encoded with the
+ * request's session, not the container's.
  */
 final class SessionResponse extends HttpServletResponseWrapper {
 
     private final Runnable save;
     private final Runnable onReset;
+    private final UnaryOperator<String> urlEncoder;
     private boolean bodyStarted;
     private PrintWriter writer;
     private ServletOutputStream outputStream;
 
-    SessionResponse(HttpServletResponse response, Runnable save, Runnable onReset) {
+    /**
+     * @param save       writes the session and its cookies
+     * @param onReset    told after the response was reset
+     * @param urlEncoder puts the session id into a URL where it belongs
+     */
+    SessionResponse(HttpServletResponse response, Runnable save, Runnable onReset, UnaryOperator<String> urlEncoder) {
         super(response);
         this.save = save;
         this.onReset = onReset;
+        this.urlEncoder = urlEncoder;
+    }
+
+    @Override
+    public String encodeURL(String url) {
+        return urlEncoder.apply(url);
+    }
+
+    @Override
+    public String encodeRedirectURL(String url) {
+        return urlEncoder.apply(url);
     }
 
     /** A reset drops the session cookies already set: they are set again with the next save. */

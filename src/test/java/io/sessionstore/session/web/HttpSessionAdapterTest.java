@@ -13,6 +13,7 @@ import io.sessionstore.session.model.SessionState;
 import io.sessionstore.session.store.InMemorySessionStore;
 import io.sessionstore.session.store.SessionRecord;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionAttributeListener;
@@ -43,7 +44,7 @@ class HttpSessionAdapterTest {
     /** Every session, attribute and id event, in order, as "method:detail", from two listeners. */
     private final List<String> events = new ArrayList<>();
     private final SessionRequests shared = new SessionRequests(new InMemorySessionStore(), codec,
-            new SessionCookie("SESSION", "Lax"), new SessionListeners(List.of(new Recorder("first"),
+            SessionTracking.of(new SessionCookie("SESSION", "Lax"), Set.of(SessionTrackingMode.COOKIE)), new SessionListeners(List.of(new Recorder("first"),
                     new Recorder("second"))), 1800, 503);
 
     /** Records the events it gets in {@link #events}; the first one also fails on every attributeAdded. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import jakarta.servlet.ServletOutputStream;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
@@ -22,7 +24,7 @@ class SessionResponseTest {
     private final HttpServletResponse wrapped = mock(HttpServletResponse.class);
     private final Runnable save = mock(Runnable.class);
     private final Runnable reset = mock(Runnable.class);
-    private final SessionResponse response = new SessionResponse(wrapped, save, reset);
+    private final SessionResponse response = new SessionResponse(wrapped, save, reset, UnaryOperator.identity());
 
     /** What reached the wrapped response, in order, with "save" where the session was saved. */
     private final List<String> events = new ArrayList<>();
@@ -34,6 +36,14 @@ class SessionResponseTest {
         InOrder order = inOrder(wrapped, reset);
         order.verify(wrapped).reset();
         order.verify(reset).run();
+    }
+
+    @Test
+    void encodeUrlAndRedirectUrl_any_askTheRequestsSessionNotTheContainer() {
+        SessionResponse encoding = new SessionResponse(wrapped, save, reset, url -> url + ";jsessionid=x");
+        assertEquals("/a;jsessionid=x", encoding.encodeURL("/a"));
+        assertEquals("/b;jsessionid=x", encoding.encodeRedirectURL("/b"));
+        verifyNoInteractions(wrapped);
     }
 
     @Test
@@ -74,7 +84,7 @@ class SessionResponseTest {
     @Test
     void writer_firstChar_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         PrintWriter writer = saving.getWriter();
         assertEquals(List.of(), events, "getting the writer writes nothing and saves nothing");
         writer.write('h');
@@ -85,7 +95,7 @@ class SessionResponseTest {
     @Test
     void writer_firstStringWrite_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         saving.getWriter().println("page");
         assertEquals("save", events.get(0));
         assertEquals("chars:page", events.get(1));
@@ -94,7 +104,7 @@ class SessionResponseTest {
     @Test
     void writer_printlnFirst_savedBeforeTheLineSeparatorReachesTheWrappedResponse() throws IOException {
         when(wrapped.getWriter()).thenReturn(new PrintWriter(new RecordingWriter()));
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         saving.getWriter().println();
         assertEquals(List.of("save", "chars:" + System.lineSeparator()), events);
     }
@@ -102,7 +112,7 @@ class SessionResponseTest {
     @Test
     void outputStream_firstByte_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         ServletOutputStream out = saving.getOutputStream();
         assertEquals(List.of(), events, "getting the stream writes nothing and saves nothing");
         out.write('x');
@@ -113,7 +123,7 @@ class SessionResponseTest {
     @Test
     void outputStream_firstArrayWrite_savedBeforeItReachesTheWrappedResponse() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         saving.getOutputStream().print("abc");
         assertEquals("save", events.get(0));
         assertTrue(events.size() > 1 && events.get(1).startsWith("bytes:"), events.toString());
@@ -122,7 +132,7 @@ class SessionResponseTest {
     @Test
     void outputStreamFlush_any_savesBeforeFlushing() throws IOException {
         when(wrapped.getOutputStream()).thenReturn(new RecordingOutputStream());
-        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { });
+        SessionResponse saving = new SessionResponse(wrapped, recordingSave, () -> { }, UnaryOperator.identity());
         saving.getOutputStream().flush();
         assertEquals(List.of("save", "flush"), events);
     }
