@@ -17,6 +17,10 @@
 #   SESSION_TIMEOUT_MINUTES [the distribution's, 30]  the container's default session timeout: <session-timeout> in
 #                                                 each node's conf/web.xml, for applications without their own
 #                                                 (0 or less: never)
+#   EXAMPLES_USER [none]  with --drop-in, 'name:password' of a user (role 'tomcat') of the examples application's
+#                                                 form-login pages, jsp/security/protected/: each node's
+#                                                 conf/tomcat-users.xml, read by a realm of that application's
+#                                                 context (conf/Catalina/localhost/examples.xml)
 #   Any setting of the app (KEY_PREFIX, VISIT_TTL_SECONDS, ...) is passed on to the nodes.
 set -euo pipefail
 
@@ -29,6 +33,7 @@ NODE_PORTS=("${NODE1_PORT:-8081}" "${NODE2_PORT:-8082}")
 REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-"7001 7002 7003"}
 TOMCAT_VERSION=${TOMCAT_VERSION:-11.0.25}
 SESSION_TIMEOUT_MINUTES=${SESSION_TIMEOUT_MINUTES:-}
+EXAMPLES_USER=${EXAMPLES_USER:-}
 CATALINA_HOME=$CLUSTER_DIR/apache-tomcat-$TOMCAT_VERSION
 WAR=$ROOT/target/session-store.war
 DROP_IN=$ROOT/target/drop-in
@@ -76,6 +81,32 @@ start_redis_cluster() {
   export REDISSON_CONFIG=$yaml
 }
 
+write_examples_user() {
+  local name=${EXAMPLES_USER%%:*} password=${EXAMPLES_USER#*:}
+  case "$EXAMPLES_USER" in
+    *:*) ;;
+    *) die "EXAMPLES_USER must be 'name:password', not '${EXAMPLES_USER}'" ;;
+  esac
+  case "$EXAMPLES_USER" in
+    *[\<\>\&\"\']*) die "EXAMPLES_USER: no < > & \" ' in the name or password (they are written into XML)" ;;
+  esac
+  [ -n "$name" ] && [ -n "$password" ] || die "EXAMPLES_USER: the name and the password must not be empty"
+  mkdir -p "$1/Catalina/localhost"
+  cat > "$1/Catalina/localhost/examples.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Context>
+  <Realm className="org.apache.catalina.realm.MemoryRealm" pathname="conf/tomcat-users.xml"/>
+</Context>
+XML
+  cat > "$1/tomcat-users.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
+  <role rolename="tomcat"/>
+  <user username="$name" password="$password" roles="tomcat"/>
+</tomcat-users>
+XML
+}
+
 start_node() {
   local n=$1 port=$2 base=$CLUSTER_DIR/node$1
   rm -rf "$base"
@@ -94,6 +125,7 @@ start_node() {
     mkdir -p "$base/lib"
     cp "$DROP_IN"/*.jar "$base/lib/"
     cp -r "$CATALINA_HOME/webapps/examples" "$base/webapps/examples"
+    [ -z "$EXAMPLES_USER" ] || write_examples_user "$base/conf"
   else
     cp "$WAR" "$base/webapps/ROOT.war"
   fi

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * context log ({@link ContextLog}): the tests read there that the filter's sessions call it. The nodes' default
  * session timeout is one minute ({@code SESSION_TIMEOUT_MINUTES}, the container's {@code conf/web.xml}; the
  * application sets none), so that a session made at start-up times out while the other tests run, and the last test
- * sees it destroyed. (The application's only {@code session.invalidate()} is on a page behind its form login,
- * {@code jsp/security/protected/}, with no user to log in as: destruction on invalidation is not tested here.)
+ * sees it destroyed. The application's only {@code session.invalidate()} is on a page behind its form login,
+ * {@code jsp/security/protected/}: the nodes get a user for it ({@code EXAMPLES_USER}).
  */
 @NeedsRedis
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +50,8 @@ abstract class DropInExamples {
     private static final Pattern ATTRIBUTE_LINE = Pattern.compile("(k\\d+) = (v\\d+)");
     private static final Pattern CART_ITEM = Pattern.compile("<li> ([^<]+)");
     private static final int TIMEOUT_MINUTES = 1;
+    private static final String USER = "examples-user";
+    private static final String PASSWORD = "examples-password";
     /** The sweeper destroys a timed-out session within this time of its expiry. */
     private static final Duration DESTROYED_WITHIN = Duration.ofSeconds(5);
     /** How long a line takes to show in the context log, at most, once it is logged. */
@@ -72,7 +74,8 @@ abstract class DropInExamples {
             redis.deleteKeys(PREFIX);
         }
         cluster = ClusterScript.up("it-drop-in-" + tomcatVersion, List.of("--drop-in"),
-                Map.of("TOMCAT_VERSION", tomcatVersion, "SESSION_TIMEOUT_MINUTES", String.valueOf(TIMEOUT_MINUTES)));
+                Map.of("TOMCAT_VERSION", tomcatVersion, "SESSION_TIMEOUT_MINUTES", String.valueOf(TIMEOUT_MINUTES),
+                        "EXAMPLES_USER", USER + ":" + PASSWORD));
         contextLog = new ContextLog(cluster);
         // First, so that its timeout runs while the other tests do.
         WebClient browser = new WebClient();
@@ -181,6 +184,33 @@ abstract class DropInExamples {
         assertEquals(node(first), added.get(0).node(), "added by the node that served the first request");
         assertEquals(node(second), replaced.get(0).node(), "replaced by the node that served the second request");
         assertNoContainerSession();
+    }
+
+    /**
+     * The protected page's log-off calls {@code session.invalidate()}: the application's listener sees its session
+     * destroyed, once. On one node: the form login itself lives in the container's session of the node that
+     * checked the password (see the README).
+     */
+    @Test
+    void sessionListener_protectedPageLogsOff_destroyedOnceByTheNodeThatInvalidated() throws Exception {
+        WebClient browser = new WebClient();
+        String page = "http://127.0.0.1:" + cluster.nodePort(1) + "/examples/jsp/security/protected/index.jsp";
+        assertTrue(browser.get(page).body().contains("j_security_check"), "the login form first");
+        HttpResponse<String> login = browser.post(page.replace("index.jsp", "j_security_check"),
+                Map.of("j_username", USER, "j_password", PASSWORD));
+        assertTrue(login.statusCode() / 100 == 3, "the login redirects back: " + login.statusCode());
+
+        HttpResponse<String> protectedPage = browser.get(page);
+        assertTrue(protectedPage.body().contains("You are logged in as remote user"), protectedPage.body());
+        String id = browser.cookie("SESSION");
+        assertNotNull(id, "the page's session is the filter's");
+        assertTrue(protectedPage.body().contains("in session <b>" + id + "</b>"), protectedPage.body());
+
+        assertEquals(302, browser.get(page + "?logoff=true").statusCode());
+        contextLog.await(LOG_DELAY, id, ContextLog.created(id), ContextLog.destroyed(id));
+        assertEquals(1, contextLog.count(ContextLog.destroyed(id)), contextLog.describe(id));
+        assertEquals(1, contextLog.lines(ContextLog.destroyed(id)).get(0).node());
+        assertTrue(browser.get(page).body().contains("j_security_check"), "logged off: the login form again");
     }
 
     /**
