@@ -3,6 +3,9 @@ package io.sessionstore.session.model;
 import java.io.ObjectInputFilter;
 import java.net.URL;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Which classes attribute values may deserialise to: the JDK's value and collection types, the patterns an operator
@@ -15,7 +18,12 @@ final class AllowList {
 
     /** Patterns always allowed: the JDK's value and collection types. */
     static final String DEFAULT_ALLOWED = "java.lang.*;java.util.*;java.time.*;java.math.*";
-    private static final String LIMITS = "maxdepth=32;maxrefs=100000;maxbytes=1048576;maxarray=100000";
+    private static final long MAX_DEPTH = 32;
+    private static final long MAX_REFERENCES = 100_000;
+    private static final long MAX_BYTES = 1_048_576;
+    private static final long MAX_ARRAY = 100_000;
+    private static final String LIMITS = "maxdepth=" + MAX_DEPTH + ";maxrefs=" + MAX_REFERENCES + ";maxbytes="
+            + MAX_BYTES + ";maxarray=" + MAX_ARRAY;
     private static final String APPLICATION_CLASSES = "/WEB-INF/classes/";
 
     private final ObjectInputFilter patterns;
@@ -32,39 +40,100 @@ final class AllowList {
         this.applicationLoader = applicationLoader;
     }
 
-    /** The filter of one stream: it remembers the first class it refused, for the message. */
+    /** The filter of one stream: it remembers what it refused, for the message. */
     Check newCheck() {
         return new Check();
     }
 
+    /** The names of the classes among {@code types} that would be refused, in order, without repeats. */
+    List<String> refused(Collection<Class<?>> types) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> type : types) {
+            if (!allows(type) && !names.contains(elementType(type).getName())) {
+                names.add(elementType(type).getName());
+            }
+        }
+        return names;
+    }
+
     final class Check implements ObjectInputFilter {
-        private String refused;
+        private String refusedClass;
+        private String exceededLimit;
 
         @Override
         public Status checkInput(FilterInfo info) {
-            Status status = patterns.checkInput(info);
-            if (status != Status.UNDECIDED) {
-                return status;
+            if (patterns.checkInput(info) == Status.REJECTED) {
+                exceededLimit = exceeded(info);
+                return Status.REJECTED;
             }
             Class<?> type = info.serialClass();
-            if (type == null) {
-                return Status.ALLOWED; // a limit check, which the patterns passed
+            if (type == null || allows(type)) {
+                return Status.ALLOWED; // null: a limit check, which the patterns passed
             }
-            while (type.isArray()) {
-                type = type.getComponentType();
-            }
-            if (type.isPrimitive() || isApplicationClass(type)) {
-                return Status.ALLOWED;
-            }
-            if (refused == null) {
-                refused = type.getName();
+            if (refusedClass == null) {
+                refusedClass = elementType(type).getName();
             }
             return Status.REJECTED;
         }
 
-        /** The first class refused, or null. */
-        String refused() {
-            return refused;
+        /** The first class refused, or null; the stream stops at it, so later ones are not known. */
+        String refusedClass() {
+            return refusedClass;
+        }
+
+        /** The limit the stream went beyond ({@code "depth 33 > 32"}), or null. */
+        String exceededLimit() {
+            return exceededLimit;
+        }
+    }
+
+    private boolean allows(Class<?> type) {
+        Class<?> element = elementType(type);
+        return element.isPrimitive() || isApplicationClass(element)
+                || patterns.checkInput(new ClassOnly(type)) == ObjectInputFilter.Status.ALLOWED;
+    }
+
+    private static Class<?> elementType(Class<?> type) {
+        Class<?> element = type;
+        while (element.isArray()) {
+            element = element.getComponentType();
+        }
+        return element;
+    }
+
+    private static String exceeded(ObjectInputFilter.FilterInfo info) {
+        if (info.depth() > MAX_DEPTH) {
+            return "depth " + info.depth() + " > " + MAX_DEPTH;
+        }
+        if (info.references() > MAX_REFERENCES) {
+            return "references " + info.references() + " > " + MAX_REFERENCES;
+        }
+        if (info.streamBytes() > MAX_BYTES) {
+            return "bytes " + info.streamBytes() + " > " + MAX_BYTES;
+        }
+        return "array length " + info.arrayLength() + " > " + MAX_ARRAY;
+    }
+
+    /** A class alone, as a stream would name it, for the patterns. */
+    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 0;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
         }
     }
 

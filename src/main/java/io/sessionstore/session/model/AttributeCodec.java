@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -67,6 +68,11 @@ public final class AttributeCodec {
 
     /** @throws IllegalArgumentException when the value cannot be stored */
     public byte[] encode(String name, Object value) {
+        return encode(name, value, null);
+    }
+
+    /** @param recorded where the classes of a serialised value's graph go, or null */
+    private byte[] encode(String name, Object value, ClassRecordingStream.Recorded recorded) {
         if (value instanceof String s) {
             return tagged(STRING, s);
         }
@@ -84,7 +90,8 @@ public final class AttributeCodec {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(SERIALIZED);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = recorded == null ? new ObjectOutputStream(bytes)
+                : new ClassRecordingStream(bytes, recorded)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw notStorable(name, value, e);
@@ -102,8 +109,17 @@ public final class AttributeCodec {
      *                                  the setting and the value that would allow it
      */
     public byte[] encodeReadable(String name, Object value) {
-        byte[] bytes = encode(name, value);
+        ClassRecordingStream.Recorded recorded = new ClassRecordingStream.Recorded();
+        byte[] bytes = encode(name, value, recorded);
         if (bytes[0] == SERIALIZED) {
+            List<String> refused = allowList.refused(recorded.classes());
+            if (!refused.isEmpty()) {
+                throw new IllegalArgumentException("Session attribute '" + name + "' of "
+                        + value.getClass().getName() + " would not be read back: " + (refused.size() == 1
+                        ? "class " + refused.get(0) + " is not allowed; allow it with "
+                        : "classes " + String.join(", ", refused) + " are not allowed; allow them with ")
+                        + allowing(refused));
+            }
             try {
                 decode(name, bytes);
             } catch (UnreadableSessionException e) {
@@ -142,13 +158,23 @@ public final class AttributeCodec {
             in.setObjectInputFilter(check);
             return in.readObject();
         } catch (InvalidClassException e) {
-            if (check.refused() == null) {
-                throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
+            if (check.refusedClass() != null) {
+                throw new UnreadableSessionException("attribute '" + name + "' was refused: class "
+                        + check.refusedClass() + " is not allowed; allow it with "
+                        + allowing(List.of(check.refusedClass())), e);
             }
-            throw new UnreadableSessionException("attribute '" + name + "' was refused: class " + check.refused()
-                    + " is not allowed; allow it with " + ALLOWED_CLASSES_SETTING + "="
-                    + (extraAllowed.isEmpty() ? "" : extraAllowed + ";") + check.refused(), e);
+            if (check.exceededLimit() != null) {
+                throw new UnreadableSessionException("attribute '" + name + "' was refused: it goes beyond a fixed "
+                        + "limit of deserialisation (" + check.exceededLimit() + "); store a smaller value", e);
+            }
+            throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
         }
+    }
+
+    /** The setting, with its present value, that would allow {@code classes}. */
+    private String allowing(List<String> classes) {
+        return ALLOWED_CLASSES_SETTING + "=" + (extraAllowed.isEmpty() ? "" : extraAllowed + ";")
+                + String.join(";", classes);
     }
 
     private static byte[] tagged(byte tag, String text) {

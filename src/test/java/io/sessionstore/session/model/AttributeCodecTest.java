@@ -150,6 +150,41 @@ class AttributeCodecTest {
         assertTrue(e.getMessage().contains("'items'"), e.getMessage());
     }
 
+    /** A second refused class, holding the first: a graph of two classes outside the allow-list. */
+    static final class Holder implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final Tracked[] tracked = {new Tracked("inner")};
+    }
+
+    @Test
+    void encodeReadable_graphOfSeveralRefusedClasses_messageNamesThemAllInOneValue() {
+        AttributeCodec withList = new AttributeCodec("com.example.*", loader);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withList.encodeReadable("holder", new ArrayList<>(List.of(new Holder()))));
+        assertTrue(e.getMessage().contains("classes " + Holder.class.getName() + ", " + Tracked.class.getName()
+                + " are not allowed; allow them with SESSION_ALLOWED_CLASSES=com.example.*;" + Holder.class.getName()
+                + ";" + Tracked.class.getName()), e.getMessage());
+        AttributeCodec allowingBoth = new AttributeCodec(Holder.class.getName() + ";" + Tracked.class.getName(), loader);
+        allowingBoth.encodeReadable("holder", new ArrayList<>(List.of(new Holder())));
+    }
+
+    @Test
+    void decode_beyondTheDepthLimit_messageNamesTheLimit() {
+        List<Object> deep = new ArrayList<>();
+        List<Object> current = deep;
+        for (int i = 0; i < 40; i++) {
+            List<Object> next = new ArrayList<>();
+            current.add(next);
+            current = next;
+        }
+        byte[] bytes = codec.encode("deep", deep);
+        UnreadableSessionException e = assertThrows(UnreadableSessionException.class, () -> codec.decode("deep", bytes));
+        assertTrue(e.getMessage().contains("limit of deserialisation (depth 33 > 32)"), e.getMessage());
+        IllegalArgumentException set = assertThrows(IllegalArgumentException.class,
+                () -> codec.encodeReadable("deep", deep));
+        assertTrue(set.getMessage().contains("depth 33 > 32"), set.getMessage());
+    }
+
     @Test
     void decode_classNotAllowed_refusedBeforeAnyInstanceIsCreated() {
         byte[] bytes = codec.encode("t", new Tracked("x"));
