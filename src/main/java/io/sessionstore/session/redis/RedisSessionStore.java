@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -132,7 +133,11 @@ public final class RedisSessionStore implements SessionStore {
             if (due.isEmpty()) {
                 return List.of();
             }
-            List<String> ids = due.stream().limit(max).toList();
+            // In random order: nodes that sweep at once then mostly claim different sessions, rather than each
+            // losing the same ones to the other and ending its sweep early.
+            List<String> candidates = new ArrayList<>(due);
+            Collections.shuffle(candidates);
+            List<String> ids = candidates.subList(0, Math.min(max, candidates.size()));
             List<?> replies = batch(batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (String id : ids) {
