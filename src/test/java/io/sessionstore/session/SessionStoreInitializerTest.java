@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
+import io.sessionstore.testing.TestTomcat;
 import io.sessionstore.testing.WebClient;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,15 +44,14 @@ class SessionStoreInitializerTest {
 
     @TempDir
     Path dir;
-    private Tomcat tomcat;
+    private TestTomcat tomcat;
     /** What the session layer said when an application could not start. */
     private String problem;
 
     @AfterEach
     void stop() throws Exception {
         if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
         try (RespClient redis = new RespClient(TestRedis.url())) {
             redis.deleteKeys("sessionstore:initializer-");
@@ -65,8 +62,8 @@ class SessionStoreInitializerTest {
     void onStartup_unchangedApplication_sessionsInRedisUnderItsOwnPrefix() throws Exception {
         start(Map.of("/shop", app("shop", "<display-name>initializer-shop</display-name>")), Map.of());
         WebClient browser = new WebClient();
-        assertEquals("1", browser.get(url("/shop/count.jsp")).body().strip());
-        assertEquals("2", browser.get(url("/shop/count.jsp")).body().strip());
+        assertEquals("1", browser.get(tomcat.url("/shop/count.jsp")).body().strip());
+        assertEquals("2", browser.get(tomcat.url("/shop/count.jsp")).body().strip());
         String id = browser.cookie("SESSION");
         assertNotNull(id, "the session cookie of session-store");
         assertNull(browser.cookie("JSESSIONID"), "no container session");
@@ -91,8 +88,8 @@ class SessionStoreInitializerTest {
                   </cookie-config>
                 </session-config>""")), Map.of());
 
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                url("/conf/count.jsp"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(tomcat.uri("/conf/count.jsp")).build(), HttpResponse.BodyHandlers.ofString());
 
         String cookie = page.headers().allValues("Set-Cookie").get(0);
         String id = cookie.substring("SHOPID=".length(), cookie.indexOf(';'));
@@ -110,22 +107,22 @@ class SessionStoreInitializerTest {
         start(Map.of("/a", app("a", "<display-name>initializer-a</display-name>"),
                 "/b", app("b", "<display-name>initializer-b</display-name>")), Map.of());
         WebClient browser = new WebClient();
-        assertEquals("1", browser.get(url("/a/count.jsp")).body().strip());
-        assertEquals("2", browser.get(url("/a/count.jsp")).body().strip());
+        assertEquals("1", browser.get(tomcat.url("/a/count.jsp")).body().strip());
+        assertEquals("2", browser.get(tomcat.url("/a/count.jsp")).body().strip());
         String idOfA = browser.cookie("SESSION");
         // A's cookie sent to B, as a browser does across ports of one host name when paths allow it.
-        HttpResponse<String> onB = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/b/count.jsp")))
+        HttpResponse<String> onB = HttpClient.newHttpClient().send(HttpRequest.newBuilder(tomcat.uri("/b/count.jsp"))
                 .header("Cookie", "SESSION=" + idOfA).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("1", onB.body().strip(), "B starts its own session");
-        assertEquals("3", browser.get(url("/a/count.jsp")).body().strip(), "A's session is untouched");
+        assertEquals("3", browser.get(tomcat.url("/a/count.jsp")).body().strip(), "A's session is untouched");
     }
 
     @Test
     void onStartup_sessionStoreContainer_containerSessions() throws Exception {
         start(Map.of("/plain", app("plain", "")), Map.of("SESSION_STORE", "container"));
         WebClient browser = new WebClient();
-        assertEquals("1", browser.get(url("/plain/count.jsp")).body().strip());
-        assertEquals("2", browser.get(url("/plain/count.jsp")).body().strip());
+        assertEquals("1", browser.get(tomcat.url("/plain/count.jsp")).body().strip());
+        assertEquals("2", browser.get(tomcat.url("/plain/count.jsp")).body().strip());
         assertNotNull(browser.cookie("JSESSIONID"));
         assertNull(browser.cookie("SESSION"));
     }
@@ -147,15 +144,10 @@ class SessionStoreInitializerTest {
     }
 
     private Map<String, Context> start(Map<String, Path> apps, Map<String, String> parameters) throws Exception {
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createDirectories(dir.resolve("tomcat")).toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        tomcat = TestTomcat.create();
         Map<String, Context> contexts = new java.util.HashMap<>();
         apps.forEach((path, root) -> {
-            Context context = tomcat.addWebapp(path, root.toString());
+            Context context = tomcat.addWebapp(path, root);
             context.addParameter("REDIS_URL", TestRedis.url());
             parameters.forEach(context::addParameter);
             context.addLifecycleListener(event -> {
@@ -170,9 +162,5 @@ class SessionStoreInitializerTest {
         });
         tomcat.start();
         return contexts;
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path;
     }
 }

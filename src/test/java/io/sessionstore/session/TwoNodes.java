@@ -2,6 +2,8 @@ package io.sessionstore.session;
 
 import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.testing.TestRedis;
+import io.sessionstore.testing.TestTomcat;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,8 +11,6 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
  * One node of the two-node test: an embedded Tomcat on a free loopback port with its own Redisson client, the
@@ -47,7 +44,7 @@ final class TwoNodes {
     }
 
     static final class Node implements AutoCloseable {
-        private final Tomcat tomcat;
+        private final TestTomcat tomcat;
         private final Context context;
         private final RedisConnection redis;
         private final String keyPrefix;
@@ -63,24 +60,9 @@ final class TwoNodes {
             this.keyPrefix = keyPrefix;
             SessionFilter filter = new SessionFilter(settings, redis);
 
-            Path baseDir = Files.createTempDirectory("session-filter-node-");
-            tomcat = new Tomcat();
-            tomcat.setBaseDir(baseDir.toString());
-            Connector connector = new Connector();
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            connector.setThrowOnFailure(true);
-            tomcat.setConnector(connector);
-
-            context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
-            FilterDef def = new FilterDef();
-            def.setFilterName("session");
-            def.setFilter(filter);
-            context.addFilterDef(def);
-            FilterMap map = new FilterMap();
-            map.setFilterName("session");
-            map.addURLPattern("/*");
-            context.addFilterMap(map);
+            tomcat = TestTomcat.create();
+            context = tomcat.addRootContext();
+            TestTomcat.filterEveryPath(context, filter, DispatcherType.REQUEST);
             context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
                     new HttpSessionListener() {
                         @Override
@@ -94,7 +76,7 @@ final class TwoNodes {
         }
 
         String url(String pathAndQuery) {
-            return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + pathAndQuery;
+            return tomcat.url(pathAndQuery);
         }
 
         @Override
@@ -107,8 +89,7 @@ final class TwoNodes {
             while (redissonThreadsOf(webapp) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
     }
 

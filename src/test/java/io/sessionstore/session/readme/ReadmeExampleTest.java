@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
+import io.sessionstore.testing.TestTomcat;
 import io.sessionstore.testing.WebClient;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
@@ -39,14 +39,8 @@ class ReadmeExampleTest {
     @Test
     void exampleListener_otherApplication_sessionsLiveInRedis() throws Exception {
         String prefix = TestRedis.uniquePrefix("readme");
-        Path baseDir = Files.createTempDirectory("readme-example-");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+        TestTomcat tomcat = TestTomcat.create();
+        Context context = tomcat.addRootContext();
         context.addParameter("REDIS_URL", TestRedis.url());
         context.addParameter("KEY_PREFIX", prefix);
         context.addApplicationListener(SessionsListener.class.getName());
@@ -61,7 +55,7 @@ class ReadmeExampleTest {
         context.addServletMappingDecoded("/cart", "cart");
         tomcat.start();
         try (RespClient redis = new RespClient(TestRedis.url())) {
-            String url = "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/cart";
+            String url = tomcat.url("/cart");
             WebClient browser = new WebClient();
             assertEquals("1", browser.get(url).body());
             assertEquals("2", browser.get(url).body());
@@ -69,8 +63,7 @@ class ReadmeExampleTest {
             assertEquals(1, redis.number("EXISTS", prefix + "session:{" + id + "}"), "the session is in Redis");
             redis.deleteKeys(prefix);
         } finally {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
     }
 }

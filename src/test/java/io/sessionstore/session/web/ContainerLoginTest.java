@@ -6,29 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.store.InMemorySessionStore;
+import io.sessionstore.testing.TestTomcat;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.catalina.Context;
 import org.apache.catalina.authenticator.FormAuthenticator;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.realm.GenericPrincipal;
 import org.apache.catalina.realm.RealmBase;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.descriptor.web.LoginConfig;
 import org.apache.tomcat.util.descriptor.web.SecurityCollection;
 import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
@@ -43,20 +38,14 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerLoginTest {
 
-    private Tomcat tomcat;
-    private Path baseDir;
-    private HttpClient http;
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private TestTomcat tomcat;
 
     @BeforeEach
     void start() throws Exception {
-        baseDir = Files.createTempDirectory("container-login-");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+        tomcat = TestTomcat.create();
+        Context context = tomcat.addRootContext();
         context.setRealm(new RealmBase() {
             @Override
             protected String getPassword(String username) {
@@ -78,16 +67,9 @@ class ContainerLoginTest {
         constraint.addCollection(collection);
         context.addConstraint(constraint);
 
-        FilterDef def = new FilterDef();
-        def.setFilterName("sessions");
-        def.setFilter(new SessionFilter(SessionSettings.builder().build(), new InMemorySessionStore()));
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("sessions");
-        map.addURLPattern("/*");
-        map.setDispatcher("REQUEST");
-        map.setDispatcher("FORWARD");
-        context.addFilterMap(map);
+        TestTomcat.filterEveryPath(context,
+                new SessionFilter(SessionSettings.builder().build(), new InMemorySessionStore()),
+                DispatcherType.REQUEST, DispatcherType.FORWARD);
         Tomcat.addServlet(context, "pages", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -106,23 +88,17 @@ class ContainerLoginTest {
         });
         context.addServletMappingDecoded("/", "pages");
         tomcat.start();
-        http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterEach
     void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
-        try (var files = Files.walk(baseDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        tomcat.close();
     }
 
     @Test
     void invalidate_afterFormLogin_theUserMustSignInAgain() throws Exception {
         assertEquals("login form", get("/private/page").body());
-        HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/j_security_check"))
+        HttpResponse<String> login = send(HttpRequest.newBuilder(tomcat.uri("/j_security_check"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("j_username=alice&j_password=secret")).build());
         assertTrue(login.statusCode() == 302 || login.statusCode() == 303, "signed in: " + login.statusCode());
@@ -134,14 +110,10 @@ class ContainerLoginTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(HttpRequest.newBuilder(tomcat.uri(path)).GET().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path);
     }
 }

@@ -4,6 +4,8 @@ import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.testing.TestTomcat;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,10 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +28,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real {@link SessionFilter}, constructed with {@code new SessionFilter(settings, store)} over a
  * {@link CountingSessionStore}, in an embedded Tomcat on a free 127.0.0.1 port, in front of one servlet whose
- * behaviour each test gives per path with {@link #on}. No Redis, no mocks. Start it once per test class and
- * {@link #reset()} it before each test; a {@link ListenerLog} is registered as the application's session listener; {@link #client()} gives a client that carries cookies from one request to the
- * next and shows the raw {@code Set-Cookie} headers of each answer.
+ * behaviour each test gives per path with {@link #on}. No Redis, no mocks. Registered on a static field with
+ * {@code @RegisterExtension}, it starts once per test class and is {@link #reset()} before each test; a
+ * {@link ListenerLog} is registered as the application's session listener; {@link #client()} gives a client that
+ * carries cookies from one request to the next and shows the raw {@code Set-Cookie} headers of each answer.
  */
-final class FilterHarness implements AutoCloseable {
+final class FilterHarness implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** What the servlet does for one path; the request and response are those the filter hands on. */
     @FunctionalInterface
@@ -64,30 +65,30 @@ final class FilterHarness implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(TIMEOUT)
             .build();
-    private final Tomcat tomcat;
-    private final Path baseDir;
+    private final SessionSettings settings;
+    private TestTomcat tomcat;
 
-    private FilterHarness(SessionSettings settings) throws Exception {
-        baseDir = Files.createTempDirectory("session-filter-harness-");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
+    private FilterHarness(SessionSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Register on a static field with {@code @RegisterExtension}. */
+    static FilterHarness withSettings(SessionSettings settings) {
+        return new FilterHarness(settings);
+    }
+
+    /** Default settings: cookie {@code SESSION}, {@code SameSite=Lax}, 30 minute timeout, failure status 503. */
+    static FilterHarness withDefaultSettings() {
+        return withSettings(SessionSettings.builder().build());
+    }
+
+    /** Starts Tomcat with the filter, before the class's tests. */
+    @Override
+    public void beforeAll(ExtensionContext extensionContext) throws Exception {
         // Room for the oversized cookie a test sends: the filter, not Tomcat, must refuse it.
-        connector.setProperty("maxHttpHeaderSize", "65536");
-        connector.setThrowOnFailure(true);
-        tomcat.setConnector(connector);
-
-        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
-        FilterDef def = new FilterDef();
-        def.setFilterName("session");
-        def.setFilter(new SessionFilter(settings, store));
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("session");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
+        tomcat = TestTomcat.create().maxHttpHeaderSize(65536);
+        Context context = tomcat.addRootContext();
+        TestTomcat.filterEveryPath(context, new SessionFilter(settings, store), DispatcherType.REQUEST);
         // Added as an application adds one, so the filter must find it among the container's listeners.
         context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(listeners),
                 null);
@@ -96,14 +97,16 @@ final class FilterHarness implements AutoCloseable {
         tomcat.start();
     }
 
-    /** Starts Tomcat with the filter; close it when done. */
-    static FilterHarness start(SessionSettings settings) throws Exception {
-        return new FilterHarness(settings);
+    @Override
+    public void beforeEach(ExtensionContext extensionContext) {
+        reset();
     }
 
-    /** Default settings: cookie {@code SESSION}, {@code SameSite=Lax}, 30 minute timeout, failure status 503. */
-    static FilterHarness start() throws Exception {
-        return start(SessionSettings.builder().build());
+    @Override
+    public void afterAll(ExtensionContext extensionContext) throws Exception {
+        if (tomcat != null) {
+            tomcat.close();
+        }
     }
 
     /** Before each test: an empty store with nothing counted, and no paths. */
@@ -175,16 +178,7 @@ final class FilterHarness implements AutoCloseable {
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + pathAndQuery);
-    }
-
-    @Override
-    public void close() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
-        try (var files = Files.walk(baseDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        return tomcat.uri(pathAndQuery);
     }
 
     /** One answer, its body read whole. */

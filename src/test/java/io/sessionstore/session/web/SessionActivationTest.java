@@ -8,9 +8,9 @@ import jakarta.servlet.http.HttpSessionEvent;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link HttpSessionActivationListener} values are told around storing and loading, as a distributable container
@@ -37,18 +37,14 @@ class SessionActivationTest {
         }
     }
 
-    private static FilterHarness web;
+    @RegisterExtension
+    static final FilterHarness web = FilterHarness.withSettings(
+            SessionSettings.builder().allowedClasses(Tracked.class.getName()).build());
 
-    @BeforeAll
-    static void start() throws Exception {
-        web = FilterHarness.start(SessionSettings.builder().allowedClasses(Tracked.class.getName()).build());
+    @BeforeEach
+    void app() {
         web.on("/set", (request, response) -> request.getSession().setAttribute("tracked", new Tracked()));
         web.on("/read", (request, response) -> request.getSession(false).getAttribute("tracked"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        web.close();
     }
 
     @Test

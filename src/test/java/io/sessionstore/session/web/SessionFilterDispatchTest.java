@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.store.InMemorySessionStore;
+import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -14,21 +15,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,32 +35,16 @@ import org.junit.jupiter.api.Test;
 class SessionFilterDispatchTest {
 
     private final InMemorySessionStore store = new InMemorySessionStore();
-    private Tomcat tomcat;
-    private Path baseDir;
-    private HttpClient http;
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private TestTomcat tomcat;
 
     @BeforeEach
     void start() throws Exception {
-        baseDir = Files.createTempDirectory("session-filter-dispatch-");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
-        FilterDef def = new FilterDef();
-        def.setFilterName("sessions");
-        def.setFilter(new SessionFilter(SessionSettings.builder().build(), store));
-        def.setAsyncSupported("true");
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("sessions");
-        map.addURLPattern("/*");
-        map.setDispatcher(DispatcherType.REQUEST.name());
-        map.setDispatcher(DispatcherType.ASYNC.name());
-        map.setDispatcher(DispatcherType.ERROR.name());
-        context.addFilterMap(map);
+        tomcat = TestTomcat.create();
+        Context context = tomcat.addRootContext();
+        TestTomcat.filterEveryPath(context, new SessionFilter(SessionSettings.builder().build(), store),
+                DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
 
         // Sets an attribute on an async thread, through the wrapped request it was handed, then completes.
         Wrapper async = Tomcat.addServlet(context, "async", new HttpServlet() {
@@ -128,14 +107,11 @@ class SessionFilterDispatchTest {
         context.addErrorPage(notFound);
 
         tomcat.start();
-        http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     @AfterEach
     void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
     }
 
     @Test
@@ -169,7 +145,7 @@ class SessionFilterDispatchTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort()
-                + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(tomcat.uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

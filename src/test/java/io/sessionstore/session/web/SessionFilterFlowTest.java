@@ -14,10 +14,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several requests of one client through the real {@link io.sessionstore.session.SessionFilter}, cookies carried from
@@ -35,23 +34,13 @@ class SessionFilterFlowTest {
     private static final String CLEARED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + ATTRIBUTES;
     private static final long WAIT_SECONDS = 10;
 
-    private static FilterHarness web;
+    @RegisterExtension
+    static final FilterHarness web = FilterHarness.withDefaultSettings();
     private CountingSessionStore store;
     private FilterHarness.Client client;
 
-    @BeforeAll
-    static void startTomcat() throws Exception {
-        web = FilterHarness.start();
-    }
-
-    @AfterAll
-    static void stopTomcat() throws Exception {
-        web.close();
-    }
-
     @BeforeEach
     void app() {
-        web.reset();
         store = web.store();
         client = web.client();
         web.on("/visit", (request, response) -> {

@@ -8,10 +8,9 @@ import jakarta.servlet.http.HttpSession;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The filter honours its {@link SessionSettings}: cookie name, SameSite, session timeout and failure status. */
 class SessionFilterSettingsTest {
@@ -19,28 +18,18 @@ class SessionFilterSettingsTest {
     private static final String ATTRIBUTES = "; Path=/; HttpOnly; SameSite=Strict";
     private static final String CLEARED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + ATTRIBUTES;
 
-    private static FilterHarness web;
+    @RegisterExtension
+    static final FilterHarness web = FilterHarness.withSettings(SessionSettings.builder()
+            .cookieName("JSID")
+            .cookieSameSite("Strict")
+            .timeout(Duration.ofMinutes(5))
+            .failureStatus(504)
+            .build());
     private CountingSessionStore store;
     private FilterHarness.Client client;
 
-    @BeforeAll
-    static void startTomcat() throws Exception {
-        web = FilterHarness.start(SessionSettings.builder()
-                .cookieName("JSID")
-                .cookieSameSite("Strict")
-                .timeout(Duration.ofMinutes(5))
-                .failureStatus(504)
-                .build());
-    }
-
-    @AfterAll
-    static void stopTomcat() throws Exception {
-        web.close();
-    }
-
     @BeforeEach
     void app() {
-        web.reset();
         store = web.store();
         client = web.client();
         web.on("/create", (request, response) -> {

@@ -17,10 +17,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,23 +34,13 @@ class SessionFilterTest {
     private static final String CLEARED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + ATTRIBUTES;
     private static final List<String> BOTH_CLEARED = List.of("SESSION" + CLEARED, "SESSION_V" + CLEARED);
 
-    private static FilterHarness web;
+    @RegisterExtension
+    static final FilterHarness web = FilterHarness.withDefaultSettings();
     private CountingSessionStore store;
     private FilterHarness.Client client;
 
-    @BeforeAll
-    static void startTomcat() throws Exception {
-        web = FilterHarness.start();
-    }
-
-    @AfterAll
-    static void stopTomcat() throws Exception {
-        web.close();
-    }
-
     @BeforeEach
     void emptyStore() {
-        web.reset();
         store = web.store();
         client = web.client();
     }

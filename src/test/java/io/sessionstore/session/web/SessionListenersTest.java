@@ -7,10 +7,9 @@ import io.sessionstore.testing.Poll;
 import jakarta.servlet.http.HttpSession;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The application's session listeners (Servlet 6.1, section 11.2), registered with
@@ -19,22 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class SessionListenersTest {
 
-    private static FilterHarness web;
+    @RegisterExtension
+    static final FilterHarness web = FilterHarness.withDefaultSettings();
     private FilterHarness.Client client;
-
-    @BeforeAll
-    static void startTomcat() throws Exception {
-        web = FilterHarness.start();
-    }
-
-    @AfterAll
-    static void stopTomcat() throws Exception {
-        web.close();
-    }
 
     @BeforeEach
     void app() {
-        web.reset();
         client = web.client();
         web.on("/add", (request, response) -> request.getSession().setAttribute("item", request.getParameter("v")));
         web.on("/remove", (request, response) -> request.getSession().removeAttribute("item"));
