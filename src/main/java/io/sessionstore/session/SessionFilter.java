@@ -157,8 +157,8 @@ public final class SessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (request instanceof SessionRequest) {
-            chain.doFilter(request, response); // already ours: a forward or include mapped to the filter
+        if (requests.owns(request)) {
+            chain.doFilter(request, response); // already ours: a forward or include within the application
             return;
         }
         SessionRequest sessionRequest = requests.wrap(request, response);

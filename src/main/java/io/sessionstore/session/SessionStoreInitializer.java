@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>For each application it reads {@link SessionSettings#read(ServletContext)}, opens one {@link RedisConnection}
  * (published as the context attribute {@link #REDIS_CONNECTION} for the application's own keys, closed when the
  * application stops) and registers a {@link SessionFilter} before every filter the application declares, for
- * {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatches, async-supported. {@code SESSION_STORE=container} turns it
+ * every dispatch type ({@code REQUEST}, {@code ASYNC}, {@code ERROR}, and {@code FORWARD} and {@code INCLUDE} for
+ * cross-context dispatches into it), async-supported. {@code SESSION_STORE=container} turns it
  * off for that application: the container's own sessions stay. A setting the library cannot use stops the
  * application's start with a message naming it.
  */
@@ -72,8 +73,8 @@ public final class SessionStoreInitializer implements ServletContainerInitialize
         context.setAttribute(REDIS_CONNECTION, connection);
         context.addListener(new ConnectionCloser(connection));
         filter.setAsyncSupported(true);
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
-                DispatcherType.ERROR), false, "/*");
+        // FORWARD and INCLUDE for a cross-context dispatch into this application, which then uses its own sessions.
+        filter.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
         log.info("session-store is on for {}: sessions in {}{}, key prefix '{}'", name(context),
                 settings.redis().describe(), settings.nearCache() ? " with a near cache" : "", settings.keyPrefix());
     }

@@ -47,7 +47,13 @@ public final class TestTomcat implements AutoCloseable {
 
     /** An empty context at path {@code ""}, configured in code: no {@code web.xml}, no default servlets. */
     public Context addRootContext() throws IOException {
-        return tomcat.addContext("", Files.createDirectories(baseDir.resolve("root")).toString());
+        return addContext("");
+    }
+
+    /** An empty context at {@code contextPath} ({@code "/shop"}, or {@code ""} for the root), configured in code. */
+    public Context addContext(String contextPath) throws IOException {
+        String folder = contextPath.isEmpty() ? "root" : contextPath.substring(1);
+        return tomcat.addContext(contextPath, Files.createDirectories(baseDir.resolve(folder)).toString());
     }
 
     /** A web application from a folder, configured as Tomcat deploys one: its {@code web.xml}, JSPs, initializers. */

@@ -6,6 +6,7 @@ import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.store.WriteResult;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -26,6 +27,7 @@ final class RequestSession {
     private static final Logger log = LoggerFactory.getLogger(SessionRequest.class);
 
     private final HttpServletRequest request;
+    private final ServletContext application;
     private final HttpServletResponse response;
     private final SessionResponse sessionResponse;
     private final SessionRequests shared;
@@ -59,6 +61,7 @@ final class RequestSession {
 
     RequestSession(HttpServletRequest request, HttpServletResponse response, SessionRequests shared) {
         this.request = request;
+        this.application = request.getServletContext();
         this.response = response;
         this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset, this::encodeUrl);
         this.shared = shared;
@@ -77,6 +80,11 @@ final class RequestSession {
 
     boolean madeBy(SessionRequests requests) {
         return shared == requests;
+    }
+
+    /** Whether {@code context} is the application this session handling belongs to. */
+    boolean servesContext(ServletContext context) {
+        return context == application;
     }
 
     /** Wraps the request's async context so that completing it saves first; the same wrapper every time. */
@@ -298,7 +306,7 @@ final class RequestSession {
     }
 
     private HttpSessionAdapter adapt(SessionState state) {
-        return new HttpSessionAdapter(state, request.getServletContext(), shared, this::endContainerSession);
+        return new HttpSessionAdapter(state, application, shared, this::endContainerSession);
     }
 
     /**

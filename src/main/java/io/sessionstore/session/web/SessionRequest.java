@@ -61,17 +61,27 @@ public final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public HttpSession getSession() {
-        return session.getSession(true);
+        return getSession(true);
     }
 
+    /**
+     * The request's session; in another application, reached by a cross-context dispatch that no session filter of
+     * its own wraps, that application's session from the container (Servlet 6.1, section 7.3: sessions are never
+     * shared between applications).
+     */
     @Override
     public HttpSession getSession(boolean create) {
-        return session.getSession(create);
+        return inOwnApplication() ? session.getSession(create) : super.getSession(create);
     }
 
     @Override
     public String changeSessionId() {
-        return session.changeSessionId();
+        return inOwnApplication() ? session.changeSessionId() : super.changeSessionId();
+    }
+
+    /** The container answers another application's context during a cross-context dispatch. */
+    private boolean inOwnApplication() {
+        return session.servesContext(getServletContext());
     }
 
     @Override

@@ -11,8 +11,12 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class SessionRequests {
 
-    /** The request attribute that holds the request's session handling, for its later dispatches. */
-    private static final String REQUEST_SESSION = RequestSession.class.getName();
+    /**
+     * The request attribute that holds the request's session handling, for its later dispatches: one per
+     * application, as a cross-context dispatch shares the request's attributes with another application.
+     */
+    private final String requestAttribute =
+            RequestSession.class.getName() + "@" + Integer.toHexString(System.identityHashCode(this));
 
     private final SessionStore store;
     private final AttributeCodec codec;
@@ -43,12 +47,20 @@ public final class SessionRequests {
      * asks for its session.
      */
     public SessionRequest wrap(HttpServletRequest request, HttpServletResponse response) {
-        if (request.getAttribute(REQUEST_SESSION) instanceof RequestSession earlier && earlier.madeBy(this)) {
+        if (request.getAttribute(requestAttribute) instanceof RequestSession earlier && earlier.madeBy(this)) {
             return new SessionRequest(request, earlier, earlier.response(response));
         }
         RequestSession session = new RequestSession(request, response, this);
-        request.setAttribute(REQUEST_SESSION, session);
+        request.setAttribute(requestAttribute, session);
         return new SessionRequest(request, session, session.response());
+    }
+
+    /**
+     * Whether {@code request} is this application's own wrapper, so that a dispatch within the application needs
+     * no second one; another application's wrapper, reached by a cross-context dispatch, is not.
+     */
+    public boolean owns(HttpServletRequest request) {
+        return request instanceof SessionRequest wrapper && wrapper.requestSession().madeBy(this);
     }
 
     SessionStore store() {
