@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link ServletContext#setSessionTrackingModes}), with one exception for security: the container's default modes
  * (Tomcat's are {@code COOKIE} and {@code URL}) mean cookies only, because an id in a URL leaks through logs,
  * bookmarks and {@code Referer} headers. URL rewriting is on when the application lists its modes and {@code URL} is
- * among them; {@code URL} alone turns cookies off. {@code SSL} is not supported: cookies are used instead. Immutable
+ * among them; {@code URL} alone turns cookies off. Listing exactly the container's defaults cannot be told apart
+ * from listing none, so it means cookies only. {@code SSL} is not supported: cookies are used instead. Immutable
  * and thread-safe.
  */
 public final class SessionTracking {
