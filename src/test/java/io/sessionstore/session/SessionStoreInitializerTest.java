@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.AfterEach;
@@ -44,14 +46,16 @@ class SessionStoreInitializerTest {
 
     @TempDir
     Path dir;
+    /** The Tomcat last started; every one started is stopped after each test. */
     private TestTomcat tomcat;
+    private final List<TestTomcat> started = new ArrayList<>();
     /** What the session layer said when an application could not start. */
     private String problem;
 
     @AfterEach
     void stop() throws Exception {
-        if (tomcat != null) {
-            tomcat.close();
+        for (TestTomcat each : started) {
+            each.close();
         }
         try (RespClient redis = new RespClient(TestRedis.url())) {
             redis.deleteKeys("sessionstore:initializer-");
@@ -117,6 +121,31 @@ class SessionStoreInitializerTest {
         assertEquals("3", browser.get(tomcat.url("/a/count.jsp")).body().strip(), "A's session is untouched");
     }
 
+    /**
+     * Browsers keep cookies per host name, not per port: two root applications on one host's two ports see each
+     * other's cookies. Their sessions never mix (each has its own key prefix); with a cookie name each, neither
+     * logs the other's users out.
+     */
+    @Test
+    void onStartup_twoApplicationsOnTwoPortsOfOneHost_eachKeepsItsSessionsWithACookieNameOfItsOwn() throws Exception {
+        start(Map.of("", app("left", "<display-name>initializer-left</display-name>")), Map.of());
+        TestTomcat left = tomcat;
+        start(Map.of("", app("right", "<display-name>initializer-right</display-name><session-config>"
+                + "<cookie-config><name>RIGHT</name></cookie-config></session-config>")), Map.of());
+        TestTomcat right = tomcat;
+        WebClient browser = new WebClient();
+        for (int visit = 1; visit <= 3; visit++) {
+            assertEquals(String.valueOf(visit), browser.get(left.url("/count.jsp")).body().strip(), "left " + visit);
+            assertEquals(String.valueOf(visit), browser.get(right.url("/count.jsp")).body().strip(), "right " + visit);
+        }
+        try (RespClient redis = new RespClient(TestRedis.url())) {
+            assertEquals(1, redis.number("EXISTS", "sessionstore:initializer-left:session:{"
+                    + browser.cookie("SESSION") + "}"));
+            assertEquals(1, redis.number("EXISTS", "sessionstore:initializer-right:session:{"
+                    + browser.cookie("RIGHT") + "}"));
+        }
+    }
+
     @Test
     void onStartup_sessionStoreContainer_containerSessions() throws Exception {
         start(Map.of("/plain", app("plain", "")), Map.of("SESSION_STORE", "container"));
@@ -145,6 +174,7 @@ class SessionStoreInitializerTest {
 
     private Map<String, Context> start(Map<String, Path> apps, Map<String, String> parameters) throws Exception {
         tomcat = TestTomcat.create();
+        started.add(tomcat);
         Map<String, Context> contexts = new java.util.HashMap<>();
         apps.forEach((path, root) -> {
             Context context = tomcat.addWebapp(path, root);
