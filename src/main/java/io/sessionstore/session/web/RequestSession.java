@@ -286,14 +286,18 @@ final class RequestSession {
         clientVersion = requestedVersion;
     }
 
+    /**
+     * The stored session of {@code id}, accessed at {@link #accessTime}: when the request came, not when it first
+     * asked for its session (Servlet 6.1, section 7.6), so that its last-access time is the same however late the
+     * application asks.
+     */
     private HttpSessionAdapter load(String id) {
-        long now = System.currentTimeMillis();
         try {
-            Optional<SessionRecord> record = shared.store().loadAndTouch(id, clientVersion, now);
+            Optional<SessionRecord> record = shared.store().loadAndTouch(id, clientVersion, accessTime);
             if (record.isEmpty()) {
                 return null;
             }
-            HttpSessionAdapter loaded = adapt(SessionState.loaded(shared.codec(), record.get(), now));
+            HttpSessionAdapter loaded = adapt(SessionState.loaded(shared.codec(), record.get(), accessTime));
             loaded.didActivate();
             knownVersion = record.get().version();
             return loaded;
