@@ -56,15 +56,6 @@ public final class TestTomcat implements AutoCloseable {
         return tomcat.addContext(contextPath, Files.createDirectories(baseDir.resolve(folder)).toString());
     }
 
-    /**
-     * An empty context at {@code contextPath} (such as {@code "/app"}), configured in code as
-     * {@link #addRootContext()} is, its document base a folder of its own.
-     */
-    public Context addContext(String contextPath) throws IOException {
-        Path docBase = Files.createDirectories(baseDir.resolve("contexts").resolve(contextPath.substring(1)));
-        return tomcat.addContext(contextPath, docBase.toString());
-    }
-
     /** A web application from a folder, configured as Tomcat deploys one: its {@code web.xml}, JSPs, initializers. */
     public Context addWebapp(String contextPath, Path root) {
         return tomcat.addWebapp(contextPath, root.toString());
