@@ -6,8 +6,6 @@ import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -258,32 +256,6 @@ final class FilterHarness implements BeforeAllCallback, BeforeEachCallback, Afte
                 } else {
                     cookies.put(name, pair.substring(eq + 1).strip());
                 }
-            }
-        }
-    }
-
-    /** Hands each request to the handler of its path; 404 for any other path. */
-    private static final class RouteServlet extends HttpServlet {
-        private final transient Map<String, Handler> routes;
-
-        RouteServlet(Map<String, Handler> routes) {
-            this.routes = routes;
-        }
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response)
-                throws IOException, ServletException {
-            Handler handler = routes.get(request.getRequestURI());
-            if (handler == null) {
-                response.sendError(404);
-                return;
-            }
-            try {
-                handler.handle(request, response);
-            } catch (IOException | ServletException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new ServletException(e);
             }
         }
     }

@@ -6,10 +6,6 @@ import io.sessionstore.session.store.InMemorySessionStore;
 import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -245,33 +241,6 @@ final class SessionImplementations implements BeforeAllCallback, BeforeEachCallb
         /** The value of the session cookie held, or null. */
         synchronized String sessionCookie() {
             return cookies.get(implementation.cookieName);
-        }
-    }
-
-    /** Hands each request to the handler of its path within the application; 404 for any other path. */
-    private static final class RouteServlet extends HttpServlet {
-        private final transient Map<String, FilterHarness.Handler> routes;
-
-        RouteServlet(Map<String, FilterHarness.Handler> routes) {
-            this.routes = routes;
-        }
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response)
-                throws IOException, ServletException {
-            FilterHarness.Handler handler = routes.get(request.getRequestURI()
-                    .substring(request.getContextPath().length()));
-            if (handler == null) {
-                response.sendError(404);
-                return;
-            }
-            try {
-                handler.handle(request, response);
-            } catch (IOException | ServletException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new ServletException(e);
-            }
         }
     }
 }
