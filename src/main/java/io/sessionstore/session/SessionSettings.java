@@ -405,9 +405,27 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
                 try {
                     return Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a whole number, not '" + value + "'");
+                    throw new IllegalArgumentException(rule(setter) + ", not '" + value + "'");
                 }
             });
+        }
+
+        /**
+         * What a number setting allows, as the settings word it ("the session timeout must be a whole number of
+         * seconds between 1 and ..."): the refusal of a value far out of range, without the value.
+         */
+        private String rule(Consumer<Long> setter) {
+            try {
+                setter.accept(Long.MIN_VALUE);
+                builder.build();
+            } catch (IllegalArgumentException refused) {
+                String message = refused.getMessage();
+                int value = message == null ? -1 : message.lastIndexOf(", not ");
+                if (value > 0) {
+                    return message.substring(0, value);
+                }
+            }
+            return "must be a whole number";
         }
 
         void onOff(String name, Consumer<Boolean> setter) {

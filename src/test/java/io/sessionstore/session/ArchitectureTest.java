@@ -39,7 +39,7 @@ class ArchitectureTest {
         classes().that().resideInAPackage(ROOT + ".web..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + ".web..", ROOT + ".model..", ROOT + ".store..", "jakarta.servlet..",
-                        "org.slf4j..", "java..")
+                        "org.slf4j..", "java..", "javax.xml..", "org.w3c.dom..", "org.xml.sax..")
                 .check(LIBRARY);
     }
 
@@ -65,7 +65,7 @@ class ArchitectureTest {
         classes().that().resideInAPackage(ROOT + "..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + "..", "jakarta.servlet..", "org.slf4j..", "org.redisson..", "io.netty..",
-                        "com.fasterxml.jackson..", "java..")
+                        "com.fasterxml.jackson..", "java..", "javax.xml..", "org.w3c.dom..", "org.xml.sax..")
                 .check(LIBRARY);
     }
 

@@ -331,14 +331,15 @@ class SessionSettingsTest {
 
     @Test
     void read_redisTimeoutNotANumberOrTooShort_refusedNamingSettingAndValue() {
-        assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "ten", "'ten'", "whole number");
+        assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "ten", "not 'ten'", "between 50 and 60000 ms");
         assertReadRefused(SessionSettings.REDIS_TIMEOUT_MS, "49", "49 ms", "between 50 and 60000 ms");
     }
 
     @Test
     void read_sessionTimeoutOutOfRangeOrNotANumber_refusedNamingSettingAndValue() {
         assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "0", "not 0", "between 1 and 31536000 (365 days)");
-        assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "30s", "'30s'", "whole number");
+        assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "30s", "not '30s'",
+                "whole number of seconds between 1 and 31536000 (365 days)");
         assertReadRefused(SessionSettings.SESSION_TIMEOUT_SECONDS, "99999999999", "99999999999",
                 "between 1 and 31536000 (365 days)");
     }

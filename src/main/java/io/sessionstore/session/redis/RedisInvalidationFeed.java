@@ -34,7 +34,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
 
     /** Starts nothing: the subscription is made on the first {@link #subscribe}. */
     public RedisInvalidationFeed(RedisConnection connection, String keyPrefix) {
-        this.topic = connection.client().getTopic(new RedisSessionFormat(keyPrefix, 0).channel(),
+        this.topic = connection.client().getTopic(new RedisSessionFormat(keyPrefix, 0, 0).channel(),
                 StringCodec.INSTANCE);
         connection.addConnectionListener(new ConnectionListener() {
             @Override

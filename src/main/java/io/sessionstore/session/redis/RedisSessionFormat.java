@@ -61,52 +61,56 @@ final class RedisSessionFormat {
             """;
 
     /**
-     * ARGV: now, seconds added to the timeout. Returns the hash as it was before this access, or nothing when the
-     * session is gone or expired at {@code now} (an expired hash is left for {@link #CLAIM}).
+     * ARGV: now, seconds added to the timeout, the lag in milliseconds. Returns the hash as it was before this
+     * access, or nothing when the session is gone or expired at {@code now} (an expired hash is left for
+     * {@link #CLAIM}).
      */
     static final String LOAD = """
             local h = redis.call('HGETALL', KEYS[1])
             if #h == 0 then return h end
             """ + TIMES_OF_H + """
             local now = tonumber(ARGV[1])
-            if t > 0 and a and now - a > t * 1000 then return {} end
+            if t > 0 and a and now - a > t * 1000 + tonumber(ARGV[3]) then return {} end
             if not a or now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
             return h
             """;
 
     /**
-     * An access without a load. ARGV: the access time, seconds added to the timeout. Sets {@code a} to the later of
-     * the two and renews the expiry, only when the session had not expired at that time. Returns 1 when it did.
+     * An access without a load. ARGV: the access time, seconds added to the timeout, the lag in milliseconds. Sets
+     * {@code a} to the later of the two and renews the expiry, only when the session had not expired at that time.
+     * Returns 1 when it did.
      */
     static final String TOUCH = """
             local m = redis.call('HMGET', KEYS[1], 't', 'a')
             local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[1])
-            if not a or (t > 0 and now - a > t * 1000) then return 0 end
+            if not a or (t > 0 and now - a > t * 1000 + tonumber(ARGV[3])) then return 0 end
             if now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
             return 1
             """;
 
     /**
-     * Claims an expired session, once across all nodes. ARGV: now, channel, id. Returns the hash (and deletes it,
-     * announcing the delete) when the session expired at {@code now}; one element, its due time in epoch
-     * milliseconds, when it has not expired yet; nothing when it is gone, never expires or cannot be read.
+     * Claims an expired session, once across all nodes. ARGV: now, channel, id, the lag in milliseconds. Returns the
+     * hash (and deletes it, announcing the delete) when the session expired at {@code now}; one element, its due
+     * time in epoch milliseconds, when it has not expired yet; nothing when it is gone, never expires or cannot be
+     * read.
      */
     static final String CLAIM = """
             local h = redis.call('HGETALL', KEYS[1])
             if #h == 0 then return h end
             """ + TIMES_OF_H + """
             if t <= 0 or not a then return {} end
-            if tonumber(ARGV[1]) - a <= t * 1000 then return {tostring(a + t * 1000)} end
+            local due = a + t * 1000 + tonumber(ARGV[4])
+            if tonumber(ARGV[1]) <= due then return {tostring(due)} end
             redis.call('DEL', KEYS[1])
             redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' 0')
             return h
             """;
 
     /**
-     * ARGV: channel, id, seconds added to the timeout, now, number of field/value pairs n, the n pairs, then the
-     * fields to delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request
+     * ARGV: channel, id, seconds added to the timeout, now minus the lag, number of field/value pairs n, the n pairs,
+     * then the fields to delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request
      * changed it. Fields go in chunks of 1,000 arguments (500 pairs): Lua's {@code unpack} takes about 8,000 at
      * most. Returns the new version, or 0 when the session is gone or expired at {@code now} (nothing written).
      */
@@ -160,16 +164,21 @@ final class RedisSessionFormat {
     private final String keyPrefix;
     private final String channel;
     private final int graceSeconds;
+    private final long lagMillis;
     private final List<String> expiryKeys;
 
     /**
      * @param keyPrefix    prefix of every key
      * @param graceSeconds added to every session's TTL
+     * @param lagMillis    how far behind the last access Redis may be (touches are sent in the background): a
+     *                     session counts as expired only this long after its timeout passed since {@code a}, so
+     *                     that an access not sent yet never lets it expire
      */
-    RedisSessionFormat(String keyPrefix, int graceSeconds) {
+    RedisSessionFormat(String keyPrefix, int graceSeconds, long lagMillis) {
         this.keyPrefix = keyPrefix;
         this.channel = keyPrefix + "session-events";
         this.graceSeconds = graceSeconds;
+        this.lagMillis = lagMillis;
         List<String> keys = new ArrayList<>();
         for (int group = 0; group < EXPIRY_GROUPS; group++) {
             keys.add(keyPrefix + "expiries:{" + group + "}");
@@ -186,15 +195,20 @@ final class RedisSessionFormat {
     }
 
     Object[] loadArgs(long now) {
-        return new Object[] {bytes(now), bytes(graceSeconds)};
+        return new Object[] {bytes(now), bytes(graceSeconds), bytes(lagMillis)};
     }
 
     Object[] touchArgs(long now) {
-        return new Object[] {bytes(now), bytes(graceSeconds)};
+        return new Object[] {bytes(now), bytes(graceSeconds), bytes(lagMillis)};
     }
 
     Object[] claimArgs(String id, long now) {
-        return new Object[] {bytes(now), bytes(channel), bytes(id)};
+        return new Object[] {bytes(now), bytes(channel), bytes(id), bytes(lagMillis)};
+    }
+
+    /** When a session last accessed at {@code lastAccessedTime} is due to be claimed, epoch milliseconds. */
+    long dueTime(long lastAccessedTime, int maxInactiveSeconds) {
+        return lastAccessedTime + maxInactiveSeconds * 1000L + lagMillis;
     }
 
     /**
@@ -240,7 +254,7 @@ final class RedisSessionFormat {
         args.add(bytes(channel));
         args.add(bytes(update.id()));
         args.add(bytes(graceSeconds));
-        args.add(bytes(now));
+        args.add(bytes(now - lagMillis));
         args.add(bytes(update.set().size() + (update.maxInactiveSeconds().isPresent() ? 1 : 0)));
         update.maxInactiveSeconds().ifPresent(seconds -> {
             args.add(bytes(TIMEOUT));

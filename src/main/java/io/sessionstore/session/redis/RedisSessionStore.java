@@ -86,12 +86,16 @@ public final class RedisSessionStore implements SessionStore {
      * @param keyPrefix prefix of every key
      * @param grace     how long an expired session's hash is kept for {@link #claimExpired}; also bounds how long
      *                  a session can go without a touch before Redis drops it
-     * @param interval  how often touches and index entries are sent
+     * @param interval  how often touches and index entries are sent; a session counts as expired twice this long
+     *                  after its timeout passed since the last access Redis knows of, so that an access not sent
+     *                  yet never lets it expire
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval) {
         this.connection = connection;
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
-        this.format = new RedisSessionFormat(keyPrefix, (int) Math.ceil(grace.toMillis() / 1000.0));
+        // Touches reach Redis up to an interval late, and a send may take up to another one.
+        long lag = 2 * interval.toMillis();
+        this.format = new RedisSessionFormat(keyPrefix, (int) Math.ceil((grace.toMillis() + lag) / 1000.0), lag);
         this.interval = interval;
     }
 
@@ -186,7 +190,7 @@ public final class RedisSessionStore implements SessionStore {
             }
             update.maxInactiveSeconds().ifPresent(seconds -> {
                 if (seconds > 0) {
-                    index(update.id(), now + seconds * 1000L);
+                    index(update.id(), format.dueTime(now, seconds));
                 }
             });
             return new WriteResult.Written(version);
@@ -268,7 +272,7 @@ public final class RedisSessionStore implements SessionStore {
 
     private void indexed(SessionChange.Snapshot session) {
         if (session.maxInactiveSeconds() > 0) {
-            index(session.id(), session.lastAccessedTime() + session.maxInactiveSeconds() * 1000L);
+            index(session.id(), format.dueTime(session.lastAccessedTime(), session.maxInactiveSeconds()));
         }
     }
 

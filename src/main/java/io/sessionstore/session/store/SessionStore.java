@@ -24,8 +24,10 @@ import java.util.Optional;
  *       finds nothing; a write that needs the session to exist ({@link SessionChange.Update},
  *       {@link SessionChange.Rename}) answers {@link WriteResult.Gone} and writes nothing, so a late save never
  *       brings back a session that another request invalidated.</li>
- *   <li><b>Expiry.</b> A session whose {@code maxInactiveSeconds} is positive is gone once that many seconds (plus
- *       the store's configured grace, if any) passed since it was last loaded or written; zero or less means it
+ *   <li><b>Expiry.</b> A session whose {@code maxInactiveSeconds} is positive is gone once that many seconds passed
+ *       since its last access (a load, a write or a {@link #touch}), plus at most a lag of the store's own: a store
+ *       that records touches in the background counts a session expired only that much later, so that an access on
+ *       its way never lets it expire (the Redis store's lag is two of its sending intervals). Zero or less means it
  *       never expires.</li>
  *   <li><b>Cost.</b> Each call is at most one round trip to the store's server, except {@link SessionChange.Rename}
  *       where the old and the new key may live on two servers.</li>

@@ -132,10 +132,24 @@ final class HttpSessionAdapter implements HttpSession {
         if (!state.isValid()) {
             throw new IllegalStateException("invalidate: the session has been invalidated");
         }
-        shared.listeners().destroyed(this);
-        Map<String, Object> removed = state.invalidate("invalidate");
-        removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
+        end("invalidate");
         afterInvalidate.run();
+    }
+
+    /**
+     * Ends a new session whose first save failed: the listeners hear it destroyed, as on {@link #invalidate()}, so
+     * that every created has its destroyed; nothing else changes (the container's own session stays).
+     */
+    void discard() {
+        if (state.isValid()) {
+            end("discarded");
+        }
+    }
+
+    private void end(String why) {
+        shared.listeners().destroyed(this);
+        Map<String, Object> removed = state.invalidate(why);
+        removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
     }
 
     /**

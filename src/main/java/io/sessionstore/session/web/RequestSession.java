@@ -231,7 +231,16 @@ final class RequestSession {
             return;
         }
         if (change.isPresent()) {
-            WriteResult result = shared.store().write(change.get());
+            WriteResult result;
+            try {
+                result = shared.store().write(change.get());
+            } catch (RuntimeException e) {
+                if (change.get() instanceof SessionChange.Create || change.get() instanceof SessionChange.Replace) {
+                    // Never stored: the session the listeners were told of ends here, unused by anyone else.
+                    session.discard();
+                }
+                throw e;
+            }
             if (result instanceof WriteResult.Written written) {
                 knownVersion = written.version();
             } else if (result instanceof WriteResult.Gone) {

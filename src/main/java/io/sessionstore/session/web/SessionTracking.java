@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@link ServletContext#setSessionTrackingModes}), with one exception for security: the container's default modes
  * (Tomcat's are {@code COOKIE} and {@code URL}) mean cookies only, because an id in a URL leaks through logs,
  * bookmarks and {@code Referer} headers. URL rewriting is on when the application lists its modes and {@code URL} is
- * among them; {@code URL} alone turns cookies off. Listing exactly the container's defaults cannot be told apart
- * from listing none, so it means cookies only. {@code SSL} is not supported: cookies are used instead. Immutable
- * and thread-safe.
+ * among them ({@code <tracking-mode>} in its {@code web.xml}, or modes other than the container's defaults set in
+ * code); {@code URL} alone turns cookies off. {@code SSL} is not supported: cookies are used instead. Immutable and
+ * thread-safe.
  */
 public final class SessionTracking {
 
@@ -50,7 +50,8 @@ public final class SessionTracking {
      */
     public static SessionTracking forApplication(SessionCookie cookie, ServletContext context) {
         Set<SessionTrackingMode> effective = context.getEffectiveSessionTrackingModes();
-        if (effective.equals(context.getDefaultSessionTrackingModes())) {
+        if (effective.equals(context.getDefaultSessionTrackingModes())
+                && !DeploymentDescriptor.listsTrackingModes(context)) {
             return of(cookie, Set.of(SessionTrackingMode.COOKIE));
         }
         if (effective.contains(SessionTrackingMode.SSL)) {
@@ -125,13 +126,13 @@ public final class SessionTracking {
     }
 
     /**
-     * {@code url} with {@code ;jsessionid=<id>} before its query and fragment, when it points into this application
-     * (relative, or absolute with the request's scheme, host and port, under the context path) and carries no id
-     * yet; else {@code url} as it is. As {@link HttpServletResponse#encodeURL} says: a URL elsewhere must not learn
+     * {@code url} with {@code ;jsessionid=<id>} before its query and fragment, when it has a path that points into
+     * this application (relative, or absolute with the request's scheme, host and port, under the context path, dot
+     * segments resolved) and carries no id yet; else {@code url} as it is. As {@link HttpServletResponse#encodeURL} says: a URL elsewhere must not learn
      * the id.
      */
     String encode(HttpServletRequest request, String url, String id) {
-        if (url == null || url.contains(MARKER) || !inApplication(request, url)) {
+        if (url == null || url.contains(MARKER)) {
             return url;
         }
         int query = url.indexOf('?');
@@ -140,15 +141,24 @@ public final class SessionTracking {
         if (end < 0) {
             end = url.length();
         }
+        // Without a path ("?page=2", "#top") the link keeps the current URL's path, and with it the id already
+        // there: a parameter first would make it a different path.
+        if (end == 0 || !inApplication(request, url.substring(0, end))) {
+            return url;
+        }
         return url.substring(0, end) + MARKER + id + url.substring(end);
     }
 
-    private static boolean inApplication(HttpServletRequest request, String url) {
+    /** Whether a URL's path, resolved and with its dot segments removed as a browser does, is in the application. */
+    private static boolean inApplication(HttpServletRequest request, String path) {
+        if (path.toLowerCase(Locale.ROOT).contains("%2e")) {
+            return false; // an encoded dot segment, which browsers resolve too: not worth a guess
+        }
         URI target;
         URI base;
         try {
             base = URI.create(request.getRequestURL().toString());
-            target = base.resolve(url);
+            target = base.resolve(path).normalize();
         } catch (IllegalArgumentException notAUri) {
             return false; // nothing that cannot be parsed gets the id
         }
@@ -158,10 +168,10 @@ public final class SessionTracking {
                 || port(target) != port(base)) {
             return false;
         }
-        String path = target.getRawPath();
+        String resolved = target.getRawPath();
         String contextPath = request.getContextPath();
-        return path != null && path.startsWith("/")
-                && (contextPath.isEmpty() || path.equals(contextPath) || path.startsWith(contextPath + "/"));
+        return resolved != null && resolved.startsWith("/") && (contextPath.isEmpty() || resolved.equals(contextPath)
+                || resolved.startsWith(contextPath + "/"));
     }
 
     private static int port(URI uri) {

@@ -15,7 +15,7 @@ class RedisSessionFormatNewerFormatTest {
 
     @Test
     void toRecord_newerFormatWithNonNumericMetadata_unavailableNotUnreadable() {
-        RedisSessionFormat format = new RedisSessionFormat("p:", 0);
+        RedisSessionFormat format = new RedisSessionFormat("p:", 0, 0);
         List<Object> fields = List.of(b("f"), b("3"), b("c"), b("1700000000000"), b("a"), b("1700000000000"),
                 b("t"), b("PT30M"), b("v"), b("1"));
 

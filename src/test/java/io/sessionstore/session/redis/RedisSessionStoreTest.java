@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreContract;
 import io.sessionstore.session.store.UnreadableSessionException;
@@ -41,6 +42,8 @@ import org.redisson.client.codec.StringCodec;
 class RedisSessionStoreTest extends SessionStoreContract {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The lag of a store that sends every 500 ms: two intervals, in whole seconds. */
+    private static final int LAG_SECONDS = 1;
     private static final AttributeCodec codec = new AttributeCodec("", RedisSessionStoreTest.class.getClassLoader());
     private static String prefix;
     private static RedisConnection connection;
@@ -69,6 +72,12 @@ class RedisSessionStoreTest extends SessionStoreContract {
         return new RedisSessionStore(connection, prefix, grace, Duration.ofMillis(500));
     }
 
+    /** Two sending intervals of 500 ms. */
+    @Override
+    protected Duration expiryLag() {
+        return Duration.ofSeconds(LAG_SECONDS);
+    }
+
     /**
      * A client of a private Redis: for tests that flush the script cache, which every client of a server shares, so
      * that they never disturb other tests on the shared Redis.
@@ -83,7 +92,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
-    void loadAndTouch_sessionWithTimeout_setsAccessTimeAndTtlOfTimeoutPlusGrace() throws Exception {
+    void loadAndTouch_sessionWithTimeout_setsAccessTimeAndTtlOfTimeoutPlusGraceAndLag() throws Exception {
         RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(500));
         String id = newId();
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("email", codec.encode("email", "a@b.c")))));
@@ -92,30 +101,53 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertEquals(accessed, graced.loadAndTouch(id, -1, accessed + 5_000).orElseThrow().lastAccessedTime());
 
         assertEquals(String.valueOf(accessed + 5_000), redis.text("HGET", graced.key(id), "a"));
-        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+        assertTtlAbout(TIMEOUT + 30 + LAG_SECONDS, graced.key(id));
+    }
+
+    /**
+     * An access that one node has not sent yet (its touch waits for the background) must not let another node
+     * claim the session as expired: Redis counts a session expired only two sending intervals after its timeout.
+     */
+    @Test
+    void claimExpired_accessNotSentYetByAnotherNode_notClaimedAndStillLoads() throws Exception {
+        try (RedisSessionStore first = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30),
+                Duration.ofMillis(500));
+             RedisSessionStore second = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30),
+                     Duration.ofMinutes(1))) {
+            long start = System.currentTimeMillis();
+            String id = newId();
+            first.write(new SessionChange.Create(new SessionChange.Snapshot(id, start, start, 1, Map.of())));
+            Thread.sleep(900);
+            second.touch(id, System.currentTimeMillis()); // an access within the timeout, held back for a minute by its node
+            Thread.sleep(400); // the timeout passed since the access Redis knows of
+
+            assertEquals(List.of(), first.claimExpired(System.currentTimeMillis(), 100).stream().map(SessionRecord::id)
+                    .filter(id::equals).toList(), "claimed while an access within its timeout was on its way");
+            assertTrue(first.loadAndTouch(id, -1, System.currentTimeMillis()).isPresent(), "the session is still there");
+        }
     }
 
     @Test
-    void write_createAndUpdate_setTtlOfTimeoutPlusGrace() throws Exception {
+    void write_createAndUpdate_setTtlOfTimeoutPlusGraceAndLag() throws Exception {
         RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(500));
         String id = newId();
 
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of("a", bytes("S1")))));
-        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+        assertTtlAbout(TIMEOUT + 30 + LAG_SECONDS, graced.key(id));
         redis.call("EXPIRE", graced.key(id), 10);
         graced.write(update(id, Map.of("b", bytes("S2")), Set.of()));
 
-        assertTtlAbout(TIMEOUT + 30, graced.key(id));
+        assertTtlAbout(TIMEOUT + 30 + LAG_SECONDS, graced.key(id));
     }
 
     @Test
-    void write_graceOfAFractionOfASecond_roundedUpToWholeSeconds() throws Exception {
-        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofMillis(1_500), Duration.ofMillis(500));
+    void write_graceAndLagOfAFractionOfASecond_roundedUpToWholeSeconds() throws Exception {
+        RedisSessionStore graced = new RedisSessionStore(connection, prefix, Duration.ofMillis(1_500), Duration.ofMillis(250));
         String id = newId();
 
         graced.write(new SessionChange.Create(snapshot(id, TIMEOUT, Map.of())));
 
-        assertTtlAbout(TIMEOUT + 2, graced.key(id));
+        assertTtlAbout(TIMEOUT + 2, graced.key(id)); // 1.5 s of grace and 0.5 s of lag
     }
 
     @Test
@@ -125,7 +157,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.of(120)));
 
         assertEquals("120", redis.text("HGET", redisStore().key(id), "t"));
-        assertTtlAbout(120, redisStore().key(id));
+        assertTtlAbout(120 + LAG_SECONDS, redisStore().key(id));
     }
 
     @Test
@@ -265,7 +297,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
             assertEquals(2, evalshaCalls(admin) - scriptsBefore, "one touch per session");
             assertEquals(String.valueOf(now + 50), admin.text("HGET", quiet.key(first), "a"), "the latest touch");
             assertEquals(String.valueOf(now + 99), admin.text("HGET", quiet.key(second), "a"), "the latest touch");
-            long due = now + TIMEOUT * 1000L;
+            long due = now + TIMEOUT * 1000L + Duration.ofMinutes(2).toMillis(); // the lag of two intervals
             assertEquals(String.valueOf(due), admin.text("ZSCORE", prefix + "expiries:{"
                     + Math.floorMod(first.hashCode(), 16) + "}", first), "indexed by its due time");
             quiet.close();
@@ -376,7 +408,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertEquals(0, redis.number("EXISTS", redisStore().key(oldId)), "old key");
         assertEquals(1, redis.number("EXISTS", redisStore().key(newId)), "new key");
         assertEquals("1", redis.text("HGET", redisStore().key(newId), "v"));
-        assertTtlAbout(TIMEOUT, redisStore().key(newId));
+        assertTtlAbout(TIMEOUT + LAG_SECONDS, redisStore().key(newId));
     }
 
     @Test

@@ -36,6 +36,19 @@ class SessionListenersTest {
     }
 
     @Test
+    void newSession_storeUnavailableAtItsFirstSave_toldDestroyedToo() throws Exception {
+        web.store().failWrites();
+        FilterHarness.Response page = client.get("/add?v=1");
+
+        assertEquals(503, page.status());
+        List<String> events = web.listenerEvents();
+        assertTrue(!events.isEmpty() && events.get(0).startsWith("created "), events.toString());
+        String id = events.get(0).substring("created ".length());
+        assertEquals(List.of("created " + id, "added item=1", "destroyed " + id + " [item]", "removed item=1"),
+                events);
+    }
+
+    @Test
     void sessionLife_acrossRequests_eachEventOnceInOrder() throws Exception {
         client.get("/add?v=1");
         String id = client.cookie("SESSION");

@@ -44,6 +44,35 @@ class SessionTrackingTest {
     }
 
     @Test
+    void forApplication_webXmlListsTheContainerDefaults_bothAsListed() {
+        ServletContext context = context(TOMCAT_DEFAULT, TOMCAT_DEFAULT);
+        when(context.getResourceAsStream("/WEB-INF/web.xml")).thenReturn(xml("""
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <session-config>
+                    <tracking-mode>COOKIE</tracking-mode>
+                    <tracking-mode>URL</tracking-mode>
+                  </session-config>
+                </web-app>"""));
+        SessionTracking tracking = SessionTracking.forApplication(cookie, context);
+        assertTrue(tracking.rewritesUrls());
+        assertEquals(List.of(ID), tracking.cookieIds(request("/shop/cart", "SESSION=" + ID)));
+    }
+
+    @Test
+    void forApplication_webXmlWithoutTrackingModesOrUnreadable_cookiesOnly() {
+        for (String webXml : List.of(
+                "<web-app><session-config><session-timeout>5</session-timeout></session-config></web-app>",
+                "<!DOCTYPE web-app PUBLIC \"-//Sun Microsystems, Inc.//DTD Web Application 2.3//EN\" "
+                        + "\"http://java.sun.com/dtd/web-app_2_3.dtd\"><web-app></web-app>",
+                "<web-app><tracking-mode>URL</tracking-mode></web-app>",
+                "not xml")) {
+            ServletContext context = context(TOMCAT_DEFAULT, TOMCAT_DEFAULT);
+            when(context.getResourceAsStream("/WEB-INF/web.xml")).thenReturn(xml(webXml));
+            assertFalse(SessionTracking.forApplication(cookie, context).rewritesUrls(), webXml);
+        }
+    }
+
+    @Test
     void forApplication_urlOnly_noCookiesReadOrWritten() {
         SessionTracking tracking = SessionTracking.forApplication(cookie,
                 context(EnumSet.of(SessionTrackingMode.URL), TOMCAT_DEFAULT));
@@ -86,7 +115,13 @@ class SessionTrackingTest {
         "cart,                              cart;jsessionid=" + ID,
         "cart?item=1#top,                   cart;jsessionid=" + ID + "?item=1#top",
         "cart#top,                          cart;jsessionid=" + ID + "#top",
-        "'',                                ;jsessionid=" + ID,
+        "'',                                ''",
+        "?item=1,                           ?item=1",
+        "#top,                              #top",
+        "/shop/../other/x,                  /shop/../other/x",
+        "/shop/%2E%2E/other/x,              /shop/%2E%2E/other/x",
+        "/shop/a/../checkout,               /shop/a/../checkout;jsessionid=" + ID,
+        "http://localhost:8080/shop?x=/,    http://localhost:8080/shop;jsessionid=" + ID + "?x=/",
         "/shop/checkout,                    /shop/checkout;jsessionid=" + ID,
         "/shop,                             /shop;jsessionid=" + ID,
         "http://localhost:8080/shop/x?a=b,  http://localhost:8080/shop/x;jsessionid=" + ID + "?a=b",
@@ -132,6 +167,10 @@ class SessionTrackingTest {
                 new jakarta.servlet.http.Cookie(pair[0], pair[1])});
         }
         return request;
+    }
+
+    private static java.io.InputStream xml(String text) {
+        return new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static ServletContext context(Set<SessionTrackingMode> effective, Set<SessionTrackingMode> defaults) {
