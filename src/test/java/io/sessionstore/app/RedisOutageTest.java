@@ -28,6 +28,7 @@ class RedisOutageTest {
         assertEquals(1, WebClient.visits(browser.get(fixture.url("/"))));
         assertEquals(2, WebClient.visits(browser.get(fixture.url("/"))));
 
+        WebClient newcomer = new WebClient();
         fixture.privateRedis().stop();
         try {
             for (int i = 0; i < 3; i++) {
@@ -41,7 +42,7 @@ class RedisOutageTest {
             }
             assertEquals(503, timedGet(browser, "/health").statusCode());
             assertEquals(200, timedGet(new WebClient(), "/login").statusCode(), "the login form needs no Redis");
-            HttpResponse<String> login = new WebClient().login(fixture.app(), "newcomer@example.com");
+            HttpResponse<String> login = newcomer.login(fixture.app(), "newcomer@example.com");
             assertEquals(503, login.statusCode(), "a login that cannot be stored is not acknowledged");
             Pages.assertNoStackTrace(login);
         } finally {
@@ -54,6 +55,9 @@ class RedisOutageTest {
         assertEquals(200, page.statusCode());
         assertEquals("outage@example.com", WebClient.email(page));
         assertEquals(3, WebClient.visits(page));
+        HttpResponse<String> again = newcomer.login(fixture.app(), "newcomer@example.com");
+        assertEquals(303, again.statusCode(), "the browser whose login was refused logs in now: " + again.body());
+        assertEquals("newcomer@example.com", WebClient.email(newcomer.get(fixture.url("/"))));
     }
 
     @Test

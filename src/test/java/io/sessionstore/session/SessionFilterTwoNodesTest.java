@@ -116,6 +116,27 @@ class SessionFilterTwoNodesTest {
         assertTrue(!a.destroyed.contains(id) && !b.destroyed.contains(id), "never destroyed while used");
     }
 
+    /**
+     * The previous request went to the other node, and this node serves the session from its near cache: the last
+     * access is still the previous request's (Servlet 6.1, section 7.6), within the 500 ms its node takes to pass
+     * accesses on.
+     */
+    @Test
+    void lastAccess_previousRequestsOnTheOtherNode_shownByANodeServingFromItsNearCache() throws Exception {
+        browser.get(a.url("/attr?name=k&value=v"));
+        assertNotEquals("none", browser.get(a.url("/last-access")).body(), "node A holds the session now");
+        long lastOnB = 0;
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(300);
+            lastOnB = System.currentTimeMillis();
+            assertEquals(200, browser.get(b.url("/attrs")).statusCode());
+        }
+        Thread.sleep(1_200); // node B passes its accesses on in the background
+        long shownByA = Long.parseLong(browser.get(a.url("/last-access")).body());
+        assertTrue(shownByA >= lastOnB - 50 && shownByA <= lastOnB + 1_000,
+                "last access shown " + (shownByA - lastOnB) + " ms from the last request, on the other node");
+    }
+
     @Test
     void invalidate_onB_aSeesNoSessionAtOnce() throws Exception {
         String id = createSessionOn(a, "user", "carol");

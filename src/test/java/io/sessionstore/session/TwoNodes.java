@@ -177,6 +177,10 @@ final class TwoNodes {
                     session.setAttribute(name, value);
                     response.getWriter().print("held");
                 }
+                case "/last-access" -> {
+                    HttpSession session = request.getSession(false);
+                    response.getWriter().print(session == null ? "none" : session.getLastAccessedTime());
+                }
                 case "/timeout" -> {
                     HttpSession session = request.getSession();
                     session.setMaxInactiveInterval(Integer.parseInt(request.getParameter("seconds")));

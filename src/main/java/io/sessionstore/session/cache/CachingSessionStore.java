@@ -7,6 +7,7 @@ import io.sessionstore.session.store.WriteResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A near cache in front of any {@link SessionStore}: sessions this node loaded or wrote recently are served from
@@ -80,7 +81,7 @@ public final class CachingSessionStore implements SessionStore {
         SessionRecord cached = cache.get(id, knownVersion, now);
         if (cached != null) {
             touch(id, now);
-            return Optional.of(cached);
+            return Optional.of(cached.asCopy());
         }
         long generation = cache.generation();
         Optional<SessionRecord> loaded = store.loadAndTouch(id, knownVersion, now);
@@ -89,6 +90,12 @@ public final class CachingSessionStore implements SessionStore {
             cache.touched(id, now); // the record is the session before this access
         });
         return loaded;
+    }
+
+    /** From the store behind: the copies of this one may miss accesses on other nodes. */
+    @Override
+    public OptionalLong lastAccessedTime(String id) {
+        return store.lastAccessedTime(id);
     }
 
     /** The cached entry's last access moves on too, so that a cached session is not taken for expired. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -40,7 +41,9 @@ public final class SessionState {
 
     private final AttributeCodec codec;
     private final long creationTime;
-    private final long lastAccessedTime;
+    private long lastAccessedTime;
+    /** Loaded from a copy whose last access may miss other nodes' accesses, and not asked about since. */
+    private boolean lastAccessMayLag;
     /** When this request accessed the session: its last access once it is saved whole. */
     private final long accessTime;
     private final Map<String, Object> attributes;
@@ -94,9 +97,11 @@ public final class SessionState {
     public static SessionState loaded(AttributeCodec codec, SessionRecord record, long now) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         record.attributes().forEach((name, bytes) -> attributes.put(name, codec.decode(name, bytes)));
-        return new SessionState(codec, Lifecycle.STORED, record.id(), record.creationTime(),
+        SessionState state = new SessionState(codec, Lifecycle.STORED, record.id(), record.creationTime(),
                 record.lastAccessedTime(), now, record.maxInactiveSeconds(), attributes,
                 new HashMap<>(record.attributes()));
+        state.lastAccessMayLag = record.copy();
+        return state;
     }
 
     public synchronized Lifecycle lifecycle() {
@@ -127,6 +132,28 @@ public final class SessionState {
     public synchronized long lastAccessedTime(String method) {
         requireValid(method);
         return lastAccessedTime;
+    }
+
+    /**
+     * Whether the session was loaded from a copy whose last access may miss accesses on other nodes
+     * ({@link SessionRecord#copy()}), and the store was not asked since.
+     */
+    public synchronized boolean lastAccessMayLag() {
+        return lastAccessMayLag;
+    }
+
+    /**
+     * The store's answer for the last access: taken when later than the copy's and earlier than this request's
+     * access (which the store may already hold).
+     *
+     * @param storeKnows epoch milliseconds, or empty when the store no longer has the session
+     */
+    public synchronized void lastAccessFromStore(OptionalLong storeKnows) {
+        lastAccessMayLag = false;
+        if (storeKnows.isPresent() && storeKnows.getAsLong() > lastAccessedTime
+                && storeKnows.getAsLong() < accessTime) {
+            lastAccessedTime = storeKnows.getAsLong();
+        }
     }
 
     public synchronized int maxInactiveSeconds() {
@@ -225,6 +252,20 @@ public final class SessionState {
             }
             lifecycle = Lifecycle.INVALIDATED;
         }
+        return unbound;
+    }
+
+    /**
+     * Ends a session whose first save failed: the store never had it, so nothing is left to write (its
+     * {@link SessionChange.Create} was already taken by {@link #changes()}).
+     *
+     * @return the attributes it held, for unbinding
+     */
+    public synchronized Map<String, Object> endUnstored() {
+        Map<String, Object> unbound = new LinkedHashMap<>(attributes);
+        attributes.clear();
+        clearChanges();
+        lifecycle = Lifecycle.ENDED;
         return unbound;
     }
 

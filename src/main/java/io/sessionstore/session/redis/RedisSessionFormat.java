@@ -153,7 +153,7 @@ final class RedisSessionFormat {
 
     private static final String FORMAT_FIELD = "f";
     private static final String CREATED = "c";
-    private static final String ACCESSED = "a";
+    static final String ACCESSED = "a";
     private static final String TIMEOUT = "t";
     private static final String VERSION = "v";
     private static final String ATTRIBUTE = "@";

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -110,6 +111,15 @@ public final class RedisSessionStore implements SessionStore {
         List<Object> fields = call("load", () -> script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.LOAD,
                 RScript.ReturnType.MULTI, List.of(key), format.loadArgs(now)));
         return fields.isEmpty() ? Optional.empty() : Optional.of(format.toRecord(id, fields));
+    }
+
+    /** {@code HGET} of the session's last-access field: one round trip. */
+    @Override
+    public OptionalLong lastAccessedTime(String id) {
+        String key = format.key(id);
+        String accessed = call("last access", () -> connection.client().<String, String>getMap(key,
+                StringCodec.INSTANCE).get(RedisSessionFormat.ACCESSED));
+        return accessed == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(accessed));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,6 +52,13 @@ public final class InMemorySessionStore implements SessionStore {
             return accessed(r, now);
         });
         return Optional.ofNullable(before[0]);
+    }
+
+    @Override
+    public OptionalLong lastAccessedTime(String id) {
+        SessionRecord record = sessions.get(id);
+        return record == null || expired(record, clock.millis()) ? OptionalLong.empty()
+                : OptionalLong.of(record.lastAccessedTime());
     }
 
     @Override

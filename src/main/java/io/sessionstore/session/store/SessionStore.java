@@ -2,6 +2,7 @@ package io.sessionstore.session.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where sessions live: the service provider interface that the Redis store, the in-memory store and the near cache
@@ -52,6 +53,18 @@ public interface SessionStore extends AutoCloseable {
      * @throws UnreadableSessionException when the stored session is corrupt
      */
     Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now);
+
+    /**
+     * The session's last access as the store knows it now, for a request whose record is a {@link SessionRecord#copy()}
+     * and whose application asks {@code HttpSession.getLastAccessedTime()}: other nodes may have served the session
+     * since the copy was made. Not an access itself.
+     *
+     * @param id the session id; untrusted
+     * @return epoch milliseconds (accesses recorded in the background may be missing for up to the store's lag), or
+     *         empty when the session is gone
+     * @throws SessionStoreUnavailableException when the store cannot be reached
+     */
+    OptionalLong lastAccessedTime(String id);
 
     /**
      * Applies one request's change.

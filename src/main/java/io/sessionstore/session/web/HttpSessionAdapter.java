@@ -1,6 +1,7 @@
 package io.sessionstore.session.web;
 
 import io.sessionstore.session.model.SessionState;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionActivationListener;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpSessionEvent;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The {@link HttpSession} an application sees, over one {@link SessionState}. Adds what the Servlet specification
@@ -67,8 +69,22 @@ final class HttpSessionAdapter implements HttpSession {
         return state.id();
     }
 
+    /**
+     * The previous request's time. For a session served from a near cache, the store is asked once per request
+     * (one round trip, paid only by applications that call this), since other nodes may have served it meanwhile;
+     * when the store cannot answer, the copy's time.
+     */
     @Override
     public long getLastAccessedTime() {
+        long known = state.lastAccessedTime("getLastAccessedTime");
+        if (!state.lastAccessMayLag()) {
+            return known;
+        }
+        try {
+            state.lastAccessFromStore(shared.store().lastAccessedTime(state.id()));
+        } catch (SessionStoreUnavailableException e) {
+            state.lastAccessFromStore(OptionalLong.empty());
+        }
         return state.lastAccessedTime("getLastAccessedTime");
     }
 
@@ -132,7 +148,9 @@ final class HttpSessionAdapter implements HttpSession {
         if (!state.isValid()) {
             throw new IllegalStateException("invalidate: the session has been invalidated");
         }
-        end("invalidate");
+        shared.listeners().destroyed(this);
+        Map<String, Object> removed = state.invalidate("invalidate");
+        removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
         afterInvalidate.run();
     }
 
@@ -142,14 +160,9 @@ final class HttpSessionAdapter implements HttpSession {
      */
     void discard() {
         if (state.isValid()) {
-            end("discarded");
+            shared.listeners().destroyed(this);
+            state.endUnstored().forEach((name, value) -> shared.listeners().removed(this, name, value));
         }
-    }
-
-    private void end(String why) {
-        shared.listeners().destroyed(this);
-        Map<String, Object> removed = state.invalidate(why);
-        removed.forEach((name, value) -> shared.listeners().removed(this, name, value));
     }
 
     /**

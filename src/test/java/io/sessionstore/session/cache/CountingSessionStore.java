@@ -7,6 +7,7 @@ import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +41,11 @@ final class CountingSessionStore implements SessionStore {
     @Override
     public void touch(String id, long now) {
         store.touch(id, now);
+    }
+
+    @Override
+    public OptionalLong lastAccessedTime(String id) {
+        return store.lastAccessedTime(id);
     }
 
     @Override

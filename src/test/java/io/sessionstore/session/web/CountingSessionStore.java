@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,6 +120,11 @@ final class CountingSessionStore implements SessionStore {
     public void touch(String id, long now) {
         touches.add(id);
         delegate.touch(id, now);
+    }
+
+    @Override
+    public OptionalLong lastAccessedTime(String id) {
+        return delegate.lastAccessedTime(id);
     }
 
     @Override
