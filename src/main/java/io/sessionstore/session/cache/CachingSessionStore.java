@@ -116,7 +116,14 @@ public final class CachingSessionStore implements SessionStore {
     @Override
     public WriteResult write(SessionChange change) {
         long generation = cache.generation();
-        WriteResult result = store.write(change);
+        WriteResult result;
+        try {
+            result = store.write(change);
+        } catch (RuntimeException e) {
+            // The outcome is unknown: a session this change deletes is not served from here any more.
+            deletedId(change).ifPresent(id -> cache.announced(id, 0, System.currentTimeMillis()));
+            throw e;
+        }
         long now = System.currentTimeMillis();
         if (change instanceof SessionChange.Create create) {
             cache.put(create.session().stored(1), generation, now);
@@ -139,6 +146,19 @@ public final class CachingSessionStore implements SessionStore {
             cache.put(replace.session().stored(1), generation, now);
         }
         return result;
+    }
+
+    private static Optional<String> deletedId(SessionChange change) {
+        if (change instanceof SessionChange.Delete delete) {
+            return Optional.of(delete.id());
+        }
+        if (change instanceof SessionChange.Rename rename) {
+            return Optional.of(rename.oldId());
+        }
+        if (change instanceof SessionChange.Replace replace) {
+            return Optional.of(replace.deletedId());
+        }
+        return Optional.empty();
     }
 
     /** Unsubscribes the feed and closes the store. */

@@ -1,26 +1,29 @@
 package io.sessionstore.session.redis;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What request threads hand to the background: per session, its latest access not yet sent (a touch) and its due
- * time to add to the expiry index. Many accesses to one session between two sends make one touch. Bounded: past
+ * What request threads hand to the background: per session, its latest access not yet sent (a touch), its due
+ * time to add to the expiry index, and deletes that could not be sent when they were made (sent until Redis takes
+ * them). Many accesses to one session between two sends make one touch. Bounded: past
  * {@code maxTouches} sessions waiting, further touches are dropped (an attacker's flood of made-up ids must not grow
  * memory), which only lets a session served from a copy look idle for one interval longer. Thread-safe.
  */
 final class CoalescedWrites {
 
     /** What one send carries. */
-    record Drained(Map<String, Long> touches, Map<String, Long> dueTimes) {
+    record Drained(Map<String, Long> touches, Map<String, Long> dueTimes, Set<String> deletes) {
         boolean isEmpty() {
-            return touches.isEmpty() && dueTimes.isEmpty();
+            return touches.isEmpty() && dueTimes.isEmpty() && deletes.isEmpty();
         }
     }
 
     private final int maxTouches;
     private volatile Map<String, Long> touches = new ConcurrentHashMap<>();
     private final Map<String, Long> dueTimes = new ConcurrentHashMap<>();
+    private final Set<String> deletes = ConcurrentHashMap.newKeySet();
 
     CoalescedWrites(int maxTouches) {
         this.maxTouches = maxTouches;
@@ -41,6 +44,11 @@ final class CoalescedWrites {
         dueTimes.put(id, due);
     }
 
+    /** A session to delete, sent again with every send until one succeeds. */
+    void delete(String id) {
+        deletes.add(id);
+    }
+
     /**
      * Takes everything waiting; what arrives meanwhile goes with the next send, except that a touch racing the
      * swap may be missed (the session's next access touches it again).
@@ -50,11 +58,17 @@ final class CoalescedWrites {
         touches = new ConcurrentHashMap<>();
         Map<String, Long> sentDueTimes = Map.copyOf(dueTimes);
         sentDueTimes.forEach((id, due) -> dueTimes.remove(id, due)); // a newer due time stays
-        return new Drained(sentTouches, sentDueTimes);
+        Set<String> sentDeletes = Set.copyOf(deletes);
+        deletes.removeAll(sentDeletes);
+        return new Drained(sentTouches, sentDueTimes, sentDeletes);
     }
 
-    /** A send failed: its index entries wait for the next one, unless newer ones came; its touches are dropped. */
+    /**
+     * A send failed: its index entries and deletes wait for the next one (unless newer index entries came); its
+     * touches are dropped.
+     */
     void failed(Drained drained) {
         drained.dueTimes().forEach(dueTimes::putIfAbsent);
+        deletes.addAll(drained.deletes());
     }
 }

@@ -206,7 +206,14 @@ public final class RedisSessionStore implements SessionStore {
             return new WriteResult.Written(version);
         }
         if (change instanceof SessionChange.Delete delete) {
-            call("delete", () -> delete(delete.id()));
+            try {
+                call("delete", () -> delete(delete.id()));
+            } catch (SessionStoreUnavailableException e) {
+                // The application was told the session ended: it ends in Redis too, once Redis takes it.
+                waiting.delete(delete.id());
+                startSender();
+                throw e;
+            }
             return WriteResult.DELETED;
         }
         if (change instanceof SessionChange.Rename rename) {
@@ -263,6 +270,11 @@ public final class RedisSessionStore implements SessionStore {
                     });
                     drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                             StringCodec.INSTANCE).addAsync(due, id));
+                    drained.deletes().forEach(id -> {
+                        String key = format.key(id);
+                        batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
+                                RScript.ReturnType.INTEGER, List.of(key), format.deleteArgs(id));
+                    });
                 });
                 return null;
             });

@@ -52,7 +52,7 @@ final class RequestSession {
     private HttpSessionAdapter session;
     /** A stored session this request invalidated and replaced by a new one: deleted with the new one's first save. */
     private SessionChange.Delete pendingDelete;
-    /** The session id the client holds, as far as this request knows. */
+    /** The session id the client holds in its cookie, as far as this request knows. */
     private String clientId;
     /** The session version the client was told of, or -1. */
     private long clientVersion;
@@ -73,7 +73,7 @@ final class RequestSession {
         }
         this.requestedIds = ids;
         this.requestedId = requestedIds.isEmpty() ? null : requestedIds.get(0);
-        this.clientId = requestedId;
+        this.clientId = cookieIdCount > 0 ? requestedId : null;
         this.requestedVersion = cookieIdCount == 0 ? -1 : shared.tracking().version(request);
         this.clientVersion = requestedVersion;
     }
@@ -142,7 +142,8 @@ final class RequestSession {
                 session = load(id);
                 if (session != null) {
                     requestedId = id;
-                    clientId = id;
+                    // An id from the URL only: the client holds no cookie of it yet, and is offered one.
+                    clientId = requestedIdFromCookie() ? id : null;
                     return session;
                 }
             }
@@ -291,7 +292,7 @@ final class RequestSession {
 
     /** The response was reset, cookies included: the client knows only what it sent. */
     private synchronized void responseReset() {
-        clientId = requestedIds.isEmpty() ? null : requestedIds.get(0);
+        clientId = cookieIdCount > 0 ? requestedIds.get(0) : null;
         clientVersion = requestedVersion;
     }
 

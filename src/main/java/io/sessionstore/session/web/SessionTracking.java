@@ -149,7 +149,10 @@ public final class SessionTracking {
         return url.substring(0, end) + MARKER + id + url.substring(end);
     }
 
-    /** Whether a URL's path, resolved and with its dot segments removed as a browser does, is in the application. */
+    /**
+     * Whether a URL's path, resolved and with its dot segments removed as a browser or Tomcat does (Tomcat also
+     * takes {@code ..;x} for {@code ..}), is in the application.
+     */
     private static boolean inApplication(HttpServletRequest request, String path) {
         if (path.toLowerCase(Locale.ROOT).contains("%2e")) {
             return false; // an encoded dot segment, which browsers resolve too: not worth a guess
@@ -158,7 +161,7 @@ public final class SessionTracking {
         URI base;
         try {
             base = URI.create(request.getRequestURL().toString());
-            target = base.resolve(path).normalize();
+            target = base.resolve(path.replaceAll(";[^/]*", "")).normalize();
         } catch (IllegalArgumentException notAUri) {
             return false; // nothing that cannot be parsed gets the id
         }

@@ -92,6 +92,19 @@ class CachingSessionStoreTest {
     }
 
     @Test
+    void write_deleteWithoutAnAnswer_notServedFromTheCacheAnyMore() {
+        stored(ID);
+        confirmFeed();
+        cached(ID, 1);
+        counting.failWrites();
+        assertThrows(SessionStoreUnavailableException.class, () -> store.write(new SessionChange.Delete(ID)));
+
+        int loads = counting.loads();
+        store.loadAndTouch(ID, 1, now);
+        assertEquals(loads + 1, counting.loads(), "the outcome is unknown: the store decides");
+    }
+
+    @Test
     void loadAndTouch_clientKnowsNewerVersionThanTheEntry_reachesStore() {
         stored(ID);
         confirmFeed();

@@ -10,6 +10,7 @@ import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreContract;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.store.WriteResult;
 import io.sessionstore.testing.NeedsRedis;
@@ -271,6 +272,33 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, accessed));
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, accessed));
+    }
+
+    /** The application was told the session ended: it ends in Redis too, once Redis is back. */
+    @Test
+    void write_deleteWhileRedisIsDown_unavailableThenDeletedOnceRedisIsBack() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            RedisSessionStore store = new RedisSessionStore(own, prefix, Duration.ofSeconds(30),
+                    Duration.ofMillis(200));
+            long now = System.currentTimeMillis();
+            String id = newId();
+            store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+            server.stop();
+            try {
+                assertThrows(SessionStoreUnavailableException.class,
+                        () -> store.write(new SessionChange.Delete(id)));
+            } finally {
+                server.restart();
+            }
+            try (RespClient after = server.client()) {
+                assertEquals(1, after.number("EXISTS", store.key(id)), "kept while Redis was down");
+                Poll.until(Duration.ofSeconds(10), "the delete sent once Redis is back",
+                        () -> after.number("EXISTS", store.key(id)) == 0);
+            }
+            store.close();
+        }
     }
 
     @Test
