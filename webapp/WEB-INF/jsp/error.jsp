@@ -2,6 +2,10 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
 <c:set var="status" value="${requestScope['jakarta.servlet.error.status_code']}"/>
 <c:choose>
+  <c:when test="${status == 503 && requestScope['jakarta.servlet.error.message'] == 'The session store is full'}">
+    <c:set var="title" value="Sign-ins are paused"/>
+    <c:set var="message" value="The session store is full. If you are signed in, your pages still work; new sign-ins and changes wait until there is room again."/>
+  </c:when>
   <c:when test="${status == 503}">
     <c:set var="title" value="Temporarily unavailable"/>
     <c:set var="message" value="We cannot reach the session store right now. Nothing you did was lost; please try again in a moment."/>

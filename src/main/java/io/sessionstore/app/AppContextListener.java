@@ -43,7 +43,7 @@ public final class AppContextListener implements ServletContextListener {
         }
         SessionSettings sessions = settings.sessions();
         RedisHealth health = new RedisHealth(redis);
-        if (settings.requireRedisAtStart() && !health.isUp()) {
+        if (settings.requireRedisAtStart() && !health.check().up()) {
             throw fail(context, "Cannot reach Redis at " + sessions.redis().describe()
                     + ". Start it (for example: redis-server --daemonize yes) or point REDIS_URL at it.");
         }

@@ -5,7 +5,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code GET /health}: {@code 200 {"status":"UP"}} while Redis answers, else {@code 503 {"status":"DOWN"}}. */
+/**
+ * {@code GET /health}: {@code 200 {"status":"UP"}} while Redis answers, else {@code 503 {"status":"DOWN"}}; while
+ * Redis is full (new sign-ins refused, signed-in users served), {@code 200 {"status":"UP","sessionStore":"FULL"}}.
+ */
 public final class HealthServlet extends HttpServlet {
 
     private final transient RedisHealth health;
@@ -16,10 +19,11 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean up = health.isUp();
-        response.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        RedisHealth.Status status = health.check();
+        response.setStatus(status.up() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        response.getWriter().write(!status.up() ? "{\"status\":\"DOWN\"}"
+                : status.full() ? "{\"status\":\"UP\",\"sessionStore\":\"FULL\"}" : "{\"status\":\"UP\"}");
     }
 }

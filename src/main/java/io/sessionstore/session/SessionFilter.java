@@ -6,6 +6,7 @@ import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
 import io.sessionstore.session.redis.RedisSessionStore;
 import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.SessionStoreFullException;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.web.SessionCookie;
 import io.sessionstore.session.web.SessionTracking;
@@ -170,12 +171,14 @@ public final class SessionFilter implements Filter {
             if (unavailable == null) {
                 throw e;
             }
+            boolean full = unavailable instanceof SessionStoreFullException;
             Throwable cause = unavailable.getCause() != null ? unavailable.getCause() : unavailable;
-            unavailableWarning.warn("Answering {}: the session store does not answer ({})",
-                    settings.failureStatus(), cause.getClass().getSimpleName());
+            unavailableWarning.warn("Answering {}: the session store {} ({})", settings.failureStatus(),
+                    full ? "is full: Redis is at its maxmemory" : "does not answer", cause.getClass().getSimpleName());
             if (!response.isCommitted()) {
                 response.resetBuffer();
-                response.sendError(settings.failureStatus(), "The session store is unavailable");
+                response.sendError(settings.failureStatus(),
+                        full ? "The session store is full" : "The session store is unavailable");
             }
         }
     }

@@ -63,7 +63,7 @@ final class RedisSessionFormat {
     /**
      * ARGV: now, seconds added to the timeout, the lag in milliseconds. Returns the hash as it was before this
      * access, or nothing when the session is gone or expired at {@code now} (an expired hash is left for
-     * {@link #CLAIM}).
+     * {@link #CLAIM}). At {@code maxmemory} the access time is not written ({@code pcall}), but the session loads.
      */
     static final String LOAD = """
             local h = redis.call('HGETALL', KEYS[1])
@@ -71,7 +71,7 @@ final class RedisSessionFormat {
             """ + TIMES_OF_H + """
             local now = tonumber(ARGV[1])
             if t > 0 and a and now - a > t * 1000 + tonumber(ARGV[3]) then return {} end
-            if not a or now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
+            if not a or now > a then redis.pcall('HSET', KEYS[1], 'a', ARGV[1]) end
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
             return h
             """;
@@ -85,7 +85,7 @@ final class RedisSessionFormat {
             local m = redis.call('HMGET', KEYS[1], 't', 'a')
             local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[1])
             if not a or (t > 0 and now - a > t * 1000 + tonumber(ARGV[3])) then return 0 end
-            if now > a then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
+            if now > a then redis.pcall('HSET', KEYS[1], 'a', ARGV[1]) end
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
             return 1
             """;
@@ -133,9 +133,14 @@ final class RedisSessionFormat {
             return v
             """;
 
-    /** ARGV: expiry seconds, then field/value pairs. A new id: nobody holds it, so nothing to announce. */
+    /**
+     * ARGV: expiry seconds, then field/value pairs. A new id: nobody holds it, so nothing to announce. Its first
+     * write is an {@code HSET}, which Redis refuses at {@code maxmemory} under {@code noeviction} (a script is
+     * checked at its first write only, and {@code DEL} is not checked): a new session is never written past the
+     * limit.
+     */
     static final String REPLACE = """
-            redis.call('DEL', KEYS[1])
+            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end
             for i = 2, #ARGV, 1000 do
               redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
             end

@@ -3,6 +3,7 @@ package io.sessionstore.session.redis;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
+import io.sessionstore.session.store.SessionStoreFullException;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
 import io.sessionstore.session.store.UnreadableSessionException;
@@ -27,6 +28,7 @@ import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
@@ -380,10 +382,24 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
+    /** Redis's {@code OOM} answer, also when a batch reports it for one of its commands. */
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisOutOfMemoryException || String.valueOf(t.getMessage()).contains("OOM ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private <T> T call(String operation, Supplier<T> command) {
         try {
             return connection.call(command);
         } catch (RedisException e) {
+            if (outOfMemory(e)) {
+                throw new SessionStoreFullException("Session " + operation + " refused: Redis is at its maxmemory",
+                        e);
+            }
             // Redisson's message lists the command's arguments, session ids and attribute values among them: not
             // passed on.
             throw new SessionStoreUnavailableException("Session " + operation + " failed: "

@@ -10,6 +10,7 @@ import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreContract;
+import io.sessionstore.session.store.SessionStoreFullException;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.store.WriteResult;
@@ -272,6 +273,50 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badVersion, -1, accessed));
         assertThrows(UnreadableSessionException.class, () -> store.loadAndTouch(badFormat, -1, accessed));
+    }
+
+    /**
+     * Redis at its maxmemory with noeviction: new sessions and changes are refused as full and nothing is written
+     * past the limit (a script is checked at its first write only: each one's first write is one Redis checks),
+     * while stored sessions still load (their access time is then not written) and can be deleted.
+     */
+    @Test
+    void write_redisAtMaxmemory_refusedAsFullNothingPastTheLimitAndSessionsStillLoad() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            RedisSessionStore store = new RedisSessionStore(own, prefix, Duration.ofSeconds(30),
+                    Duration.ofMinutes(1));
+            Map<String, byte[]> kilobyte = Map.of("cart", new byte[1_000]);
+            String first = newId();
+            store.write(new SessionChange.Create(snapshot(first, TIMEOUT, kilobyte)));
+            long maxmemory = admin.info("memory", "used_memory") + 300_000;
+            admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            admin.call("CONFIG", "SET", "maxmemory", String.valueOf(maxmemory));
+
+            // Far more sessions than fit: each is written whole or refused, and never past the limit.
+            int created = 0;
+            int refused = 0;
+            long mostUsed = 0;
+            for (int i = 0; i < 2_000; i++) {
+                try {
+                    store.write(new SessionChange.Create(snapshot(newId(), TIMEOUT, kilobyte)));
+                    created++;
+                } catch (SessionStoreFullException full) {
+                    refused++;
+                }
+                mostUsed = Math.max(mostUsed, admin.info("memory", "used_memory"));
+            }
+            assertTrue(created > 50 && refused > 1_000, created + " sessions created, " + refused + " refused as full");
+            assertTrue(mostUsed <= maxmemory + 16_384, "used at most " + mostUsed + " bytes, maxmemory " + maxmemory);
+
+            assertTrue(store.loadAndTouch(first, -1, System.currentTimeMillis()).isPresent(), "still loads");
+            assertThrows(SessionStoreFullException.class,
+                    () -> store.write(update(first, Map.of("more", new byte[1_000]), Set.of())));
+            assertEquals(WriteResult.DELETED, store.write(new SessionChange.Delete(first)));
+            assertEquals(0, admin.number("EXISTS", store.key(first)), "a delete frees memory, so it is never refused");
+            store.close();
+        }
     }
 
     /** The application was told the session ended: it ends in Redis too, once Redis is back. */
