@@ -7,7 +7,9 @@ import java.io.IOException;
 
 /**
  * {@code GET /health}: {@code 200 {"status":"UP"}} while Redis answers, else {@code 503 {"status":"DOWN"}}; while
- * Redis is full (new sign-ins refused, signed-in users served), {@code 200 {"status":"UP","sessionStore":"FULL"}}.
+ * Redis is full (new sign-ins refused, signed-in users served), {@code 200 {"status":"UP","sessionStore":"FULL"}};
+ * while its {@code maxmemory-policy} can evict sessions,
+ * {@code 200 {"status":"UP","sessionStore":"MAY_EVICT","maxmemoryPolicy":"allkeys-lru"}}.
  */
 public final class HealthServlet extends HttpServlet {
 
@@ -23,7 +25,21 @@ public final class HealthServlet extends HttpServlet {
         response.setStatus(status.up() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(!status.up() ? "{\"status\":\"DOWN\"}"
-                : status.full() ? "{\"status\":\"UP\",\"sessionStore\":\"FULL\"}" : "{\"status\":\"UP\"}");
+        response.getWriter().write(body(status));
+    }
+
+    private static String body(RedisHealth.Status status) {
+        if (!status.up()) {
+            return "{\"status\":\"DOWN\"}";
+        }
+        if (status.memory().full()) {
+            return "{\"status\":\"UP\",\"sessionStore\":\"FULL\"}";
+        }
+        if (status.memory().mayEvictSessions()) {
+            // The policy is a Redis token ([a-z-]+): no JSON escaping needed.
+            return "{\"status\":\"UP\",\"sessionStore\":\"MAY_EVICT\",\"maxmemoryPolicy\":\""
+                    + status.memory().policy().replaceAll("[^a-z-]", "") + "\"}";
+        }
+        return "{\"status\":\"UP\"}";
     }
 }

@@ -4,6 +4,7 @@ import io.sessionstore.session.cache.CachingSessionStore;
 import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
+import io.sessionstore.session.redis.RedisMemory;
 import io.sessionstore.session.redis.RedisSessionStore;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreFullException;
@@ -198,6 +199,7 @@ public final class SessionFilter implements Filter {
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
                                            List<AutoCloseable> owned) {
+        warnIfRedisMayEvictSessions(connection);
         SessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
                 settings.housekeepingInterval());
         SessionStore store = !settings.nearCache() ? redis : new CachingSessionStore(redis,
@@ -205,6 +207,16 @@ public final class SessionFilter implements Filter {
                 settings.nearCacheMaxAge());
         owned.add(store);
         return store;
+    }
+
+    /** One round trip at start; a Redis down at start is told of by the requests that need it. */
+    private static void warnIfRedisMayEvictSessions(RedisConnection connection) {
+        RedisMemory.read(connection).filter(RedisMemory::mayEvictSessions).ifPresent(memory -> log.warn(
+                "Redis's maxmemory-policy is {}: at its maxmemory ({} bytes) Redis evicts sessions, logging their users"
+                        + " out{}; set maxmemory-policy noeviction (a full Redis then refuses new sign-ins with 503"
+                        + " and keeps every session)", memory.policy(), memory.maxBytes(),
+                memory.policy().startsWith("allkeys")
+                        ? " and losing the expiry index (timeout events)" : ", the least recently used first"));
     }
 
     private static SessionStoreUnavailableException findUnavailable(Throwable e) {

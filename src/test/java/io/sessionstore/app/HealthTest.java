@@ -24,6 +24,23 @@ class HealthTest {
     static final AppWithRedis fixture = AppWithRedis.onPrivateRedis(Map.of());
 
     @Test
+    void getHealth_policyThatEvictsSessions_200UpNamingThePolicy() throws Exception {
+        try (RespClient admin = fixture.privateRedis().client()) {
+            admin.call("CONFIG", "SET", "maxmemory", "100mb");
+            admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            try {
+                HttpResponse<String> answer = new WebClient().get(fixture.url("/health"));
+                assertEquals(200, answer.statusCode());
+                assertEquals("{\"status\":\"UP\",\"sessionStore\":\"MAY_EVICT\",\"maxmemoryPolicy\":\"allkeys-lru\"}",
+                        answer.body());
+            } finally {
+                admin.call("CONFIG", "SET", "maxmemory", "0");
+                admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            }
+        }
+    }
+
+    @Test
     void getHealth_redisUp_200UpWithoutSessionOrKey() throws Exception {
         WebClient browser = new WebClient();
 
