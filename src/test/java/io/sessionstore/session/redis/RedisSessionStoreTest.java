@@ -21,6 +21,7 @@ import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -319,6 +320,55 @@ class RedisSessionStoreTest extends SessionStoreContract {
             assertEquals(0, admin.number("EXISTS", store.key(first)), "a delete frees memory, so it is never refused");
             store.close();
         }
+    }
+
+    /**
+     * A Redis that evicts (allkeys-lru) under memory pressure: sessions in use are touched in the background at
+     * least every interval, so Redis takes them for recently used and evicts the idle ones first.
+     */
+    @Test
+    void touch_redisEvictingUnderPressure_sessionsInUseOutliveIdleOnes() throws Exception {
+        try (PrivateRedis server = PrivateRedis.start();
+             RedisConnection own = connect(server);
+             RespClient admin = server.client()) {
+            RedisSessionStore store = new RedisSessionStore(own, prefix, Duration.ofSeconds(30),
+                    Duration.ofMillis(100));
+            Map<String, byte[]> kilobyte = Map.of("cart", new byte[1_000]);
+            List<String> inUse = new ArrayList<>();
+            List<String> idle = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String id = newId();
+                store.write(new SessionChange.Create(snapshot(id, TIMEOUT, kilobyte)));
+                (i % 8 == 0 ? inUse : idle).add(id);
+            }
+            Thread.sleep(1_100); // Redis's LRU clock has a resolution of one second: the idle ones fall behind
+            admin.call("CONFIG", "SET", "maxmemory-samples", "10");
+            admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            admin.call("CONFIG", "SET", "maxmemory", String.valueOf(admin.info("memory", "used_memory") + 100_000));
+            // Pressure: twice as many new sessions, while the ones in use are used (touched) all along.
+            for (int i = 0; i < 800; i++) {
+                if (i % 20 == 0) {
+                    inUse.forEach(id -> store.touch(id, System.currentTimeMillis()));
+                    Thread.sleep(120);
+                }
+                store.write(new SessionChange.Create(snapshot(newId(), TIMEOUT, kilobyte)));
+            }
+            long inUseKept = countExisting(admin, store, inUse);
+            long idleKept = countExisting(admin, store, idle);
+            assertTrue(idleKept < idle.size() * 3 / 4, "under pressure: " + idleKept + " of " + idle.size()
+                    + " idle sessions kept");
+            assertTrue(inUseKept * idle.size() > idleKept * inUse.size() * 2, inUseKept + " of " + inUse.size()
+                    + " sessions in use kept, " + idleKept + " of " + idle.size() + " idle ones");
+            store.close();
+        }
+    }
+
+    private static long countExisting(RespClient admin, RedisSessionStore store, List<String> ids) throws Exception {
+        long existing = 0;
+        for (String id : ids) {
+            existing += admin.number("EXISTS", store.key(id));
+        }
+        return existing;
     }
 
     /** The application was told the session ended: it ends in Redis too, once Redis is back. */
