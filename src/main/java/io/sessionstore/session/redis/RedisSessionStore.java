@@ -208,14 +208,7 @@ public final class RedisSessionStore implements SessionStore {
             return new WriteResult.Written(version);
         }
         if (change instanceof SessionChange.Delete delete) {
-            try {
-                call("delete", () -> delete(delete.id()));
-            } catch (SessionStoreUnavailableException e) {
-                // The application was told the session ended: it ends in Redis too, once Redis takes it.
-                waiting.delete(delete.id());
-                startSender();
-                throw e;
-            }
+            ending(delete.id(), () -> call("delete", () -> delete(delete.id())));
             return WriteResult.DELETED;
         }
         if (change instanceof SessionChange.Rename rename) {
@@ -229,11 +222,25 @@ public final class RedisSessionStore implements SessionStore {
             return result;
         }
         if (change instanceof SessionChange.Replace replace) {
-            WriteResult result = call("save", () -> deleteAndCreate(replace));
+            WriteResult result = ending(replace.deletedId(), () -> call("save", () -> deleteAndCreate(replace)));
             indexed(replace.session());
             return result;
         }
         throw new IllegalArgumentException("Unknown change " + change);
+    }
+
+    /**
+     * Runs a write that deletes the session {@code deletedId}, which the application was told has ended: when Redis
+     * does not answer, the delete is sent again in the background until Redis takes it.
+     */
+    private <T> T ending(String deletedId, Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (SessionStoreUnavailableException e) {
+            waiting.delete(deletedId);
+            startSender();
+            throw e;
+        }
     }
 
     /** Sends what waits, then stops the background thread. Never throws. */

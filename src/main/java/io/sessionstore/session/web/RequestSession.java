@@ -10,9 +10,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +65,11 @@ final class RequestSession {
         this.response = response;
         this.sessionResponse = new SessionResponse(response, this::commit, this::responseReset, this::encodeUrl);
         this.shared = shared;
-        List<String> ids = new ArrayList<>(shared.tracking().cookieIds(request));
-        this.cookieIdCount = ids.size();
+        List<String> cookieIds = shared.tracking().cookieIds(request);
+        this.cookieIdCount = cookieIds.size();
         String urlId = shared.tracking().urlId(request);
-        if (urlId != null && !ids.contains(urlId)) {
-            ids.add(urlId);
-        }
-        this.requestedIds = ids;
+        this.requestedIds = urlId == null || cookieIds.contains(urlId) ? cookieIds
+                : Stream.concat(cookieIds.stream(), Stream.of(urlId)).toList();
         this.requestedId = requestedIds.isEmpty() ? null : requestedIds.get(0);
         this.clientId = cookieIdCount > 0 ? requestedId : null;
         this.requestedVersion = cookieIdCount == 0 ? -1 : shared.tracking().version(request);

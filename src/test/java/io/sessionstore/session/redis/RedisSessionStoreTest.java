@@ -373,25 +373,31 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     /** The application was told the session ended: it ends in Redis too, once Redis is back. */
     @Test
-    void write_deleteWhileRedisIsDown_unavailableThenDeletedOnceRedisIsBack() throws Exception {
+    void write_deleteOrReplaceWhileRedisIsDown_unavailableThenDeletedOnceRedisIsBack() throws Exception {
         try (PrivateRedis server = PrivateRedis.start();
              RedisConnection own = connect(server)) {
             RedisSessionStore store = new RedisSessionStore(own, prefix, Duration.ofSeconds(30),
                     Duration.ofMillis(200));
             long now = System.currentTimeMillis();
-            String id = newId();
-            store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+            String deleted = newId();
+            String replaced = newId();
+            for (String id : List.of(deleted, replaced)) {
+                store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+            }
             server.stop();
             try {
                 assertThrows(SessionStoreUnavailableException.class,
-                        () -> store.write(new SessionChange.Delete(id)));
+                        () -> store.write(new SessionChange.Delete(deleted)));
+                assertThrows(SessionStoreUnavailableException.class, () -> store.write(new SessionChange.Replace(
+                        replaced, new SessionChange.Snapshot(newId(), now, now, TIMEOUT, Map.of()))));
             } finally {
                 server.restart();
             }
             try (RespClient after = server.client()) {
-                assertEquals(1, after.number("EXISTS", store.key(id)), "kept while Redis was down");
-                Poll.until(Duration.ofSeconds(10), "the delete sent once Redis is back",
-                        () -> after.number("EXISTS", store.key(id)) == 0);
+                for (String id : List.of(deleted, replaced)) {
+                    Poll.until(Duration.ofSeconds(10), "the delete sent once Redis is back",
+                            () -> after.number("EXISTS", store.key(id)) == 0);
+                }
             }
             store.close();
         }
