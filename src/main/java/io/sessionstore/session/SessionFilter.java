@@ -204,7 +204,7 @@ public final class SessionFilter implements Filter {
                 settings.housekeepingInterval());
         SessionStore store = !settings.nearCache() ? redis : new CachingSessionStore(redis,
                 new RedisInvalidationFeed(connection, settings.keyPrefix()), settings.nearCacheMaxEntries(),
-                settings.nearCacheMaxAge());
+                settings.nearCacheMaxAge(), settings.nearCacheTrust());
         owned.add(store);
         return store;
     }

@@ -36,7 +36,9 @@ import java.util.function.UnaryOperator;
  * @param housekeepingInterval how often each node sends the session accesses it coalesced and claims expired
  *                            sessions, 50 ms to 60 s: the bound on how far the stored last-access time lags behind
  *                            requests served from the near cache or without {@code getSession}, and (plus one round
- *                            trip) on how late {@code sessionDestroyed} is told of a session that timed out
+ *                            trip) on how late {@code sessionDestroyed} is told of a session that timed out; twice
+ *                            this is how long the near cache trusts a copy Redis has not confirmed
+ *                            ({@link #nearCacheTrust()})
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
@@ -122,6 +124,16 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
                     + MIN_HOUSEKEEPING.toMillis() + " and " + MAX_HOUSEKEEPING.toMillis() + " ms, not "
                     + housekeepingInterval.toMillis() + " ms");
         }
+    }
+
+    /**
+     * How long a node's near cache uses a session after Redis last confirmed its version: two housekeeping
+     * intervals (1 s by default), so that a session in steady use, whose background touch confirms it every
+     * interval, is never loaded again for it. The bound on serving a change no node announced (an operator's
+     * {@code DEL}, {@code FLUSHALL}, an eviction) or announcements lost in a partition.
+     */
+    public Duration nearCacheTrust() {
+        return housekeepingInterval.multipliedBy(2);
     }
 
     public static Builder builder() {

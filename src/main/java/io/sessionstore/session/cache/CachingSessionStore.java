@@ -24,9 +24,18 @@ import java.util.OptionalLong;
  *
  * <h2>When an entry may be used</h2>
  * The feed is subscribed, the entry is at least as new as the version the client was last told of (its version
- * cookie, so a client sees every change acknowledged to it, on whichever node made it), and it is younger than
- * {@code maxAge}, and the session has not expired by the last access this node knows of. A cache hit is an
- * access: it is passed on as a {@link SessionStore#touch}, which the store may send in the background.
+ * cookie, so a client sees every change acknowledged to it, on whichever node made it), it is younger than
+ * {@code maxAge}, the store confirmed its version less than {@code trust} ago, and the session has not expired by
+ * the last access this node knows of. A cache hit is an access: it is passed on as a {@link SessionStore#touch},
+ * which the store may send in the background, and what the touch finds confirms the entry or ends it.
+ *
+ * <h2>How stale an entry can be</h2>
+ * Changes made through any node's store are announced by the feed and end entries within milliseconds. Anything
+ * else is bounded by {@code trust}: a session deleted or changed behind the application's back ({@code DEL},
+ * {@code FLUSHALL}, eviction), or announcements lost to a partition that the feed has not noticed yet, is served
+ * from memory for at most {@code trust} after the change, because every entry is used only while a load, a write
+ * or a touch of this node confirmed its version within that time. A session in steady use is confirmed by its own
+ * background touches and never reloaded for it; one idle for longer than {@code trust} is loaded again.
  *
  * <h2>Policies</h2>
  * <ul>
@@ -68,11 +77,16 @@ public final class CachingSessionStore implements SessionStore {
      *
      * @param maxEntries sessions held at most
      * @param maxAge     how long an entry is used after it was loaded or written
+     * @param trust      how long an entry is used after the store last confirmed its version: the bound on serving
+     *                   a change that was not announced; longer than the store's touch interval, or sessions in
+     *                   steady use are loaded again now and then
      */
-    public CachingSessionStore(SessionStore store, InvalidationFeed feed, int maxEntries, Duration maxAge) {
+    public CachingSessionStore(SessionStore store, InvalidationFeed feed, int maxEntries, Duration maxAge,
+                               Duration trust) {
         this.store = store;
         this.feed = feed;
-        this.cache = new NearCache(maxEntries, maxAge.toMillis());
+        this.cache = new NearCache(maxEntries, maxAge.toMillis(), trust.toMillis());
+        store.addTouchListener(cache::confirmed);
     }
 
     @Override
@@ -116,6 +130,7 @@ public final class CachingSessionStore implements SessionStore {
     @Override
     public WriteResult write(SessionChange change) {
         long generation = cache.generation();
+        long now = System.currentTimeMillis(); // what the write leaves in the store is confirmed as of before it
         WriteResult result;
         try {
             result = store.write(change);
@@ -124,7 +139,6 @@ public final class CachingSessionStore implements SessionStore {
             deletedId(change).ifPresent(id -> cache.announced(id, 0, System.currentTimeMillis()));
             throw e;
         }
-        long now = System.currentTimeMillis();
         if (change instanceof SessionChange.Create create) {
             cache.put(create.session().stored(1), generation, now);
         } else if (change instanceof SessionChange.Update update) {

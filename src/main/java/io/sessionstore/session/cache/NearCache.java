@@ -15,6 +15,9 @@ import java.util.function.UnaryOperator;
  *   <li>the entry is at least as new as the version the client was last told of (its version cookie), so a client
  *       always sees every change acknowledged to it, on whichever node made it;</li>
  *   <li>the entry is younger than {@code maxAgeMillis};</li>
+ *   <li>the store confirmed the entry's version less than {@code trustMillis} ago (a load, this node's own write,
+ *       or a touch that found that version): a change the feed did not announce (an operator's {@code DEL}, a
+ *       {@code FLUSHALL}, an eviction, messages lost in a partition) is served for at most that long;</li>
  *   <li>the session has not expired by the last access this node knows of; near its expiry, the store decides.</li>
  * </ul>
  * An entry loaded while a newer write or a delete was announced is not kept (tombstones).
@@ -26,9 +29,13 @@ final class NearCache {
      * (or none). A tombstone keeps the record it replaced, so that this node's own write of the next version can
      * still move it on when the announcement of that write arrives before the write's answer.
      */
-    private record Entry(SessionRecord record, long version, long storedAt) {
+    private record Entry(SessionRecord record, long version, long storedAt, long confirmedAt) {
         boolean usable() {
             return record != null && record.version() == version;
+        }
+
+        Entry confirmed(long at) {
+            return at <= confirmedAt ? this : new Entry(record, version, storedAt, at);
         }
     }
 
@@ -37,16 +44,19 @@ final class NearCache {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final long maxAgeMillis;
+    private final long trustMillis;
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean subscribed;
 
     /**
      * @param maxEntries   sessions held at most
      * @param maxAgeMillis how long an entry is used after it was loaded or written
+     * @param trustMillis  how long an entry is used after the store last confirmed its version
      */
-    NearCache(int maxEntries, long maxAgeMillis) {
+    NearCache(int maxEntries, long maxAgeMillis, long trustMillis) {
         this.maxEntries = maxEntries;
         this.maxAgeMillis = maxAgeMillis;
+        this.trustMillis = trustMillis;
     }
 
     boolean isOn() {
@@ -69,7 +79,8 @@ final class NearCache {
         }
         Entry entry = entries.get(id);
         if (entry == null || !entry.usable() || now - entry.storedAt() >= maxAgeMillis
-                || entry.version() < knownVersion || expired(entry.record(), now)) {
+                || now - entry.confirmedAt() >= trustMillis || entry.version() < knownVersion
+                || expired(entry.record(), now)) {
             return null;
         }
         return entry.record();
@@ -83,8 +94,23 @@ final class NearCache {
                 return old;
             }
             return new Entry(new SessionRecord(r.id(), r.creationTime(), now, r.maxInactiveSeconds(), r.attributes(),
-                    r.version()), old.version(), old.storedAt());
+                    r.version()), old.version(), old.storedAt(), old.confirmedAt());
         });
+    }
+
+    /**
+     * A touch sent at {@code sentAt} found {@code version} in the store (0: gone): the entry of that version is
+     * trusted for longer; any other version, or none, ends it.
+     */
+    void confirmed(String id, long version, long sentAt) {
+        if (version == 0) {
+            announced(id, 0, sentAt);
+            return;
+        }
+        Entry entry = entries.computeIfPresent(id, (key, old) -> old.version() == version ? old.confirmed(sentAt) : old);
+        if (entry != null && entry.version() < version) {
+            announced(id, version, sentAt);
+        }
     }
 
     void put(SessionRecord record, long generationAtLoad, long now) {
@@ -98,7 +124,7 @@ final class NearCache {
             if (old != null && now - old.storedAt() < maxAgeMillis && old.version() > record.version()) {
                 return old; // a newer version, or a delete, was announced meanwhile
             }
-            return new Entry(record, record.version(), now);
+            return new Entry(record, record.version(), now, now);
         });
         trim(now);
     }
@@ -111,9 +137,9 @@ final class NearCache {
         entries.compute(id, (key, old) -> {
             if (old != null && old.record() != null && old.record().version() == version - 1
                     && old.version() <= version && now - old.storedAt() < maxAgeMillis && subscribed) {
-                return new Entry(change.apply(old.record()), version, now);
+                return new Entry(change.apply(old.record()), version, now, now);
             }
-            return old != null && old.version() >= version ? old : new Entry(null, version, now);
+            return old != null && old.version() >= version ? old : new Entry(null, version, now, now);
         });
         trim(now);
     }
@@ -125,7 +151,7 @@ final class NearCache {
             if (old != null && old.version() >= announced) {
                 return old;
             }
-            return new Entry(old == null || version == 0 ? null : old.record(), announced, now);
+            return new Entry(old == null || version == 0 ? null : old.record(), announced, now, now);
         });
         trim(now);
     }

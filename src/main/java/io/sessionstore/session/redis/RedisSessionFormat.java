@@ -79,15 +79,16 @@ final class RedisSessionFormat {
     /**
      * An access without a load. ARGV: the access time, seconds added to the timeout, the lag in milliseconds. Sets
      * {@code a} to the later of the two and renews the expiry, only when the session had not expired at that time.
-     * Returns 1 when it did.
+     * Returns the session's version {@code v} when it did (what the near cache confirms its copies with), 0 when the
+     * session is gone or expired.
      */
     static final String TOUCH = """
-            local m = redis.call('HMGET', KEYS[1], 't', 'a')
+            local m = redis.call('HMGET', KEYS[1], 't', 'a', 'v')
             local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[1])
             if not a or (t > 0 and now - a > t * 1000 + tonumber(ARGV[3])) then return 0 end
             if now > a then redis.pcall('HSET', KEYS[1], 'a', ARGV[1]) end
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
-            return 1
+            return tonumber(m[3]) or 0
             """;
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +56,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
- * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), and a {@code ZADD} to the
- * expiry index per session written under a new id or given a timeout. {@link #claimExpired} costs one round trip
+ * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), whose answer, the
+ * session's version or 0 when it is gone, goes to the {@linkplain #addTouchListener touch listeners}, and a
+ * {@code ZADD} to the expiry index per session written under a new id or given a timeout. {@link #claimExpired} costs one round trip
  * ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when something is: the claims,
  * then the index cleaned. {@link #close()} sends what is waiting.
  *
@@ -78,6 +80,7 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisSessionFormat format;
     private final Duration interval;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
+    private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
     private boolean closed;
     /** Whether the last background send failed: each failure streak is logged once. */
@@ -130,6 +133,12 @@ public final class RedisSessionStore implements SessionStore {
             log.debug("Too many sessions touched within one interval; a touch was dropped");
         }
         startSender();
+    }
+
+    /** Told from the background thread, once per touch sent, after the send's batch came back. */
+    @Override
+    public void addTouchListener(TouchListener listener) {
+        touchListeners.add(listener);
     }
 
     @Override
@@ -268,25 +277,30 @@ public final class RedisSessionStore implements SessionStore {
         if (drained.isEmpty()) {
             return;
         }
+        List<String> touched = List.copyOf(drained.touches().keySet());
+        long sentAt = System.currentTimeMillis();
         try {
-            connection.call(() -> {
-                batch(batch -> {
-                    RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
-                    drained.touches().forEach((id, at) -> {
-                        String key = format.key(id);
-                        batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
-                                RScript.ReturnType.INTEGER, List.of(key), format.touchArgs(at));
-                    });
-                    drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
-                            StringCodec.INSTANCE).addAsync(due, id));
-                    drained.deletes().forEach(id -> {
-                        String key = format.key(id);
-                        batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
-                                RScript.ReturnType.INTEGER, List.of(key), format.deleteArgs(id));
-                    });
+            List<?> replies = connection.call(() -> batch(batch -> {
+                RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+                for (String id : touched) {
+                    String key = format.key(id);
+                    batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
+                            RScript.ReturnType.INTEGER, List.of(key), format.touchArgs(drained.touches().get(id)));
+                }
+                drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
+                        StringCodec.INSTANCE).addAsync(due, id));
+                drained.deletes().forEach(id -> {
+                    String key = format.key(id);
+                    batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
+                            RScript.ReturnType.INTEGER, List.of(key), format.deleteArgs(id));
                 });
-                return null;
-            });
+            }));
+            for (int i = 0; i < touched.size(); i++) {
+                long version = ((Number) replies.get(i)).longValue();
+                for (TouchListener listener : touchListeners) {
+                    listener.touched(touched.get(i), version, sentAt);
+                }
+            }
             if (sendFailing) {
                 sendFailing = false;
                 log.info("Session touches and expiry index entries are sent to Redis again");

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +25,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger writesSinceSweep = new AtomicInteger();
+    private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final long graceMillis;
 
@@ -61,9 +63,17 @@ public final class InMemorySessionStore implements SessionStore {
                 : OptionalLong.of(record.lastAccessedTime());
     }
 
+    /** Touches at once, then tells the listeners the version found (0 when gone or expired). */
     @Override
     public void touch(String id, long now) {
-        sessions.computeIfPresent(id, (key, r) -> expired(r, now) ? r : accessed(r, now));
+        SessionRecord touched = sessions.computeIfPresent(id, (key, r) -> expired(r, now) ? r : accessed(r, now));
+        long version = touched == null || expired(touched, now) ? 0 : touched.version();
+        touchListeners.forEach(listener -> listener.touched(id, version, now));
+    }
+
+    @Override
+    public void addTouchListener(TouchListener listener) {
+        touchListeners.add(listener);
     }
 
     @Override

@@ -89,6 +89,29 @@ public interface SessionStore extends AutoCloseable {
     void touch(String id, long now);
 
     /**
+     * Asks to be told, for each touch that reaches the store, the session's version there at that moment: what a
+     * near cache needs to bound how long it trusts a copy (a session deleted or changed by anyone, an operator's
+     * {@code DEL} or a {@code FLUSHALL} included, is noticed by the next touch). The default tells nothing, which
+     * is safe: a copy that is never confirmed is used only until its trust runs out, then loaded again.
+     *
+     * @param listener called from the store's own threads (or the toucher's, for a store that touches at once);
+     *                 must be quick and must not throw
+     */
+    default void addTouchListener(TouchListener listener) {
+    }
+
+    /** What a touch found: see {@link #addTouchListener}. Implementations are thread-safe. */
+    @FunctionalInterface
+    interface TouchListener {
+        /**
+         * @param id      the session touched
+         * @param version its version in the store when the touch reached it; 0 when it was gone or expired
+         * @param sentAt  epoch milliseconds no later than the moment the store looked: the version held then
+         */
+        void touched(String id, long version, long sentAt);
+    }
+
+    /**
      * Removes sessions that expired at or before {@code now} and returns them as they were, for the application to
      * be told ({@code HttpSessionListener.sessionDestroyed}). Each expired session is returned to exactly one
      * caller, across all threads and nodes; a session deleted before it expired is never returned, nor one whose

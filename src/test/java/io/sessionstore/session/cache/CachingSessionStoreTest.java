@@ -32,12 +32,14 @@ class CachingSessionStoreTest {
     private static final String NOBODY = "ZZZZZZZZZZZZZZZZZZZZZZ";
     private static final Duration MAX_AGE = Duration.ofSeconds(10);
     private static final Duration TINY_MAX_AGE = Duration.ofSeconds(1);
+    /** Longer than any test: trust is tested on its own. */
+    private static final Duration TRUST = Duration.ofMinutes(1);
 
     private final long now = System.currentTimeMillis();
     private final InMemorySessionStore memory = new InMemorySessionStore();
     private final CountingSessionStore counting = new CountingSessionStore(memory);
     private final TestInvalidationFeed feed = new TestInvalidationFeed();
-    private final CachingSessionStore store = new CachingSessionStore(counting, feed, 100, MAX_AGE);
+    private final CachingSessionStore store = new CachingSessionStore(counting, feed, 100, MAX_AGE, TRUST);
 
     // Loads before and after the feed's confirmation
 
@@ -122,7 +124,7 @@ class CachingSessionStoreTest {
 
     @Test
     void loadAndTouch_entryOlderThanMaxAge_reachesStore() {
-        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE);
+        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE, TRUST);
         stored(ID);
         tiny.loadAndTouch(NOBODY, -1, now);
         feed.confirm();                                               // 1 load
@@ -137,8 +139,35 @@ class CachingSessionStoreTest {
     }
 
     @Test
+    void loadAndTouch_sessionDeletedBehindTheCachesBack_theHitsTouchEndsTheEntry() {
+        stored(ID);
+        confirmFeed();                                                // 1 load
+        store.loadAndTouch(ID, 1, now);                               // 2: cached
+        memory.write(new SessionChange.Delete(ID));                   // an operator's DEL: nothing announced
+        assertTrue(store.loadAndTouch(ID, 1, now + 1).isPresent(), "within the trust time: served from memory");
+        assertEquals(2, counting.loads());
+        assertEquals(Optional.empty(), store.loadAndTouch(ID, 1, now + 2), "that hit's touch found it gone");
+        assertEquals(3, counting.loads());
+    }
+
+    @Test
+    void loadAndTouch_unconfirmedForTheTrustTime_reachesStore() {
+        CountingSessionStore quiet = CountingSessionStore.confirmingNothing(new InMemorySessionStore());
+        CachingSessionStore trusting = new CachingSessionStore(quiet, feed, 100, MAX_AGE, Duration.ofSeconds(1));
+        quiet.write(new SessionChange.Create(snapshot(ID)));
+        trusting.loadAndTouch(ID, 1, now);
+        feed.confirm();
+        trusting.loadAndTouch(ID, 1, now);                            // loaded: confirmed at now
+        assertEquals(2, quiet.loads());
+        trusting.loadAndTouch(ID, 1, now + 999);
+        assertEquals(2, quiet.loads(), "confirmed 999 ms ago: served from memory");
+        trusting.loadAndTouch(ID, 1, now + 1_000);
+        assertEquals(3, quiet.loads(), "no confirmation for 1 s: loaded again");
+    }
+
+    @Test
     void write_create_entryAgedFromTheSystemClockAtTheWrite() {
-        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE);
+        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE, TRUST);
         tiny.loadAndTouch(NOBODY, -1, now);
         feed.confirm();                                               // 1 load
         long before = System.currentTimeMillis();

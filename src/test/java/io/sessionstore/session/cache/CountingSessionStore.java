@@ -23,9 +23,20 @@ final class CountingSessionStore implements SessionStore {
     private volatile Runnable writeHook = () -> { };
     private volatile boolean failWrites;
     private volatile boolean closed;
+    private final boolean confirmsTouches;
 
     CountingSessionStore(SessionStore store) {
+        this(store, true);
+    }
+
+    private CountingSessionStore(SessionStore store, boolean confirmsTouches) {
         this.store = store;
+        this.confirmsTouches = confirmsTouches;
+    }
+
+    /** A store whose touches confirm nothing, as one whose background sends are lost. */
+    static CountingSessionStore confirmingNothing(SessionStore store) {
+        return new CountingSessionStore(store, false);
     }
 
     @Override
@@ -41,6 +52,13 @@ final class CountingSessionStore implements SessionStore {
     @Override
     public void touch(String id, long now) {
         store.touch(id, now);
+    }
+
+    @Override
+    public void addTouchListener(TouchListener listener) {
+        if (confirmsTouches) {
+            store.addTouchListener(listener);
+        }
     }
 
     @Override

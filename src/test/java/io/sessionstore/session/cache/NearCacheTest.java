@@ -16,8 +16,9 @@ class NearCacheTest {
 
     private static final long NOW = 1_000_000;
     private static final long MAX_AGE = 10_000;
+    private static final long TRUST = 1_000;
 
-    private final NearCache cache = new NearCache(100, MAX_AGE);
+    private final NearCache cache = new NearCache(100, MAX_AGE, MAX_AGE);
 
     @Test
     void isOn_newCache_false() {
@@ -239,7 +240,7 @@ class NearCacheTest {
 
     @Test
     void put_moreThanMaxEntries_stillBounded() {
-        NearCache small = new NearCache(10, MAX_AGE);
+        NearCache small = new NearCache(10, MAX_AGE, MAX_AGE);
         small.subscribed();
         for (int i = 0; i < 25; i++) {
             small.put(record("s" + i, 1), small.generation(), NOW);
@@ -253,7 +254,7 @@ class NearCacheTest {
 
     @Test
     void put_moreThanMaxEntriesWithOldEntries_oldOnesMakeRoom() {
-        NearCache small = new NearCache(3, MAX_AGE);
+        NearCache small = new NearCache(3, MAX_AGE, MAX_AGE);
         small.subscribed();
         for (int i = 0; i < 3; i++) {
             small.put(record("old" + i, 1), small.generation(), NOW);
@@ -264,6 +265,50 @@ class NearCacheTest {
         for (int i = 0; i < 3; i++) {
             assertNull(small.get("old" + i, 1, NOW + 1), "old" + i + " made room");
         }
+    }
+
+    // Trust: how long an entry is used after the store last confirmed its version
+
+    @Test
+    void get_unconfirmedForTheTrustTime_missUntilConfirmedAgain() {
+        NearCache trusting = new NearCache(100, MAX_AGE, TRUST);
+        trusting.subscribed();
+        SessionRecord record = record("s1", 1);
+        trusting.put(record, trusting.generation(), NOW);
+        assertSame(record, trusting.get("s1", 1, NOW + TRUST - 1));
+        assertNull(trusting.get("s1", 1, NOW + TRUST), "loaded a trust time ago and never confirmed since");
+        trusting.confirmed("s1", 1, NOW + 600);
+        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1), "a touch found the same version");
+        trusting.confirmed("s1", 1, NOW + 100); // a touch sent earlier, answered late
+        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1), "an older confirmation takes nothing back");
+    }
+
+    @Test
+    void confirmed_newerVersionInTheStore_entryDroppedAndOlderLoadNotKept() {
+        cache.subscribed();
+        long generation = cache.generation();
+        cache.put(record("s1", 1), generation, NOW);
+        cache.confirmed("s1", 3, NOW + 1); // changed where no announcement came from
+        assertNull(cache.get("s1", 0, NOW + 2));
+        cache.put(record("s1", 2), generation, NOW + 2);
+        assertNull(cache.get("s1", 0, NOW + 3), "a load older than what the touch found");
+    }
+
+    @Test
+    void confirmed_goneFromTheStore_entryDropped() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.confirmed("s1", 0, NOW + 1); // deleted behind the application's back: DEL, FLUSHALL, eviction
+        assertNull(cache.get("s1", 0, NOW + 2));
+    }
+
+    @Test
+    void confirmed_olderVersionThanHeld_entryKept() {
+        cache.subscribed();
+        SessionRecord second = record("s1", 2);
+        cache.put(second, cache.generation(), NOW);
+        cache.confirmed("s1", 1, NOW - 5); // a touch that reached the store before this node's write
+        assertSame(second, cache.get("s1", 2, NOW + 1));
     }
 
     private static SessionRecord record(String id, long version) {

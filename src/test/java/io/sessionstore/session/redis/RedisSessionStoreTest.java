@@ -434,6 +434,34 @@ class RedisSessionStoreTest extends SessionStoreContract {
         }
     }
 
+    @Test
+    void send_touches_listenersToldTheVersionFoundOrZeroWhenGone() throws Exception {
+        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        long before = System.currentTimeMillis();
+        quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version + " " + (sentAt >= before)));
+        long now = System.currentTimeMillis();
+        String updated = newId();
+        String deletedByOperator = newId();
+        for (String id : List.of(updated, deletedByOperator)) {
+            quiet.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+        }
+        quiet.write(new SessionChange.Update(updated, Map.of("a", new byte[] {1}), Set.of(), OptionalInt.empty()));
+        try (RespClient admin = new RespClient(TestRedis.url())) {
+            admin.call("DEL", quiet.key(deletedByOperator));
+        }
+        String unknown = newId();
+        for (String id : List.of(updated, deletedByOperator, unknown)) {
+            quiet.touch(id, now + 1);
+        }
+
+        quiet.send();
+
+        assertEquals(Set.of(updated + " 2 true", deletedByOperator + " 0 true", unknown + " 0 true"),
+                Set.copyOf(told));
+        quiet.close();
+    }
+
     private static long evalshaCalls(RespClient admin) throws Exception {
         for (String line : admin.text("INFO", "commandstats").split("\r\n")) {
             if (line.startsWith("cmdstat_evalsha:")) {
