@@ -54,10 +54,12 @@ final class TwoNodes {
 
         Node(String keyPrefix) throws Exception {
             // With a near cache, as the product runs by default: the tests prove it coherent across nodes.
-            SessionSettings settings = SessionSettings.builder().redisUrl(TestRedis.url()).keyPrefix(keyPrefix)
-                    .build();
+            this(SessionSettings.builder().redisUrl(TestRedis.url()).keyPrefix(keyPrefix).build());
+        }
+
+        Node(SessionSettings settings) throws Exception {
             redis = RedisConnection.open(settings.redis());
-            this.keyPrefix = keyPrefix;
+            this.keyPrefix = settings.keyPrefix();
             SessionFilter filter = new SessionFilter(settings, redis);
 
             tomcat = TestTomcat.create();
