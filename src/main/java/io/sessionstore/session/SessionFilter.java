@@ -200,11 +200,19 @@ public final class SessionFilter implements Filter {
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
                                            List<AutoCloseable> owned) {
         warnIfRedisMayEvictSessions(connection);
-        SessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                settings.housekeepingInterval());
-        SessionStore store = !settings.nearCache() ? redis : new CachingSessionStore(redis,
-                new RedisInvalidationFeed(connection, settings.keyPrefix()), settings.nearCacheMaxEntries(),
-                settings.nearCacheMaxAge(), settings.nearCacheTrust());
+        SessionStore store;
+        if (settings.nearCache()) {
+            // A delete waits for the other nodes' near caches at most one housekeeping interval; a node that did
+            // not acknowledge in time (cut off from Redis) still stops using its copy within the trust bound.
+            RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
+                    settings.housekeepingInterval());
+            store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
+                    settings.housekeepingInterval(), feed), feed, settings.nearCacheMaxEntries(),
+                    settings.nearCacheMaxAge(), settings.nearCacheTrust());
+        } else {
+            store = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
+                    settings.housekeepingInterval());
+        }
         owned.add(store);
         return store;
     }

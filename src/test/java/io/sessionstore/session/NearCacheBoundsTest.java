@@ -94,6 +94,26 @@ class NearCacheBoundsTest {
         assertEquals(404, replay(b, cookies).statusCode());
     }
 
+    /**
+     * A logout on one node, then its old cookies replayed at once on the other, whose near cache holds the session:
+     * never served, because the logout's response waits until the other node's cache dropped it.
+     */
+    @Test
+    void invalidate_oldCookiesReplayedOnTheOtherNodeRightAfterTheResponse_never200In200Trials() throws Exception {
+        int served = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            Node loggingOut = trial % 2 == 0 ? a : b;
+            Node other = loggingOut == a ? b : a;
+            String cookies = cachedOnBothNodes("trial" + trial);
+
+            HttpResponse<String> logout = raw.send(HttpRequest.newBuilder(URI.create(loggingOut.url("/invalidate")))
+                    .header("Cookie", cookies).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, logout.statusCode());
+            served += replay(other, cookies).statusCode() == 200 ? 1 : 0;
+        }
+        assertEquals(0, served, "trials in which the other node served the logged-out session");
+    }
+
     /** A session made on A and read on both nodes (cached there); its cookies as {@code SESSION=..; SESSION_V=..}. */
     private String cachedOnBothNodes(String user) throws Exception {
         WebClient browser = new WebClient();

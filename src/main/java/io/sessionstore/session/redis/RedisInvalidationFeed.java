@@ -2,6 +2,12 @@ package io.sessionstore.session.redis;
 
 import io.sessionstore.session.cache.InvalidationFeed;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
@@ -17,13 +23,32 @@ import org.redisson.connection.ConnectionListener;
  * any connection of the client drops (messages may have been lost with it) and when Redis reports the channel
  * unsubscribed. After that, Redisson subscribes again by itself after a reconnection, and that confirmation makes
  * the feed subscribed again; if anything failed, the next {@link #subscribe} starts afresh, at most once a second,
- * so the cache comes back as soon as Redis does. Thread-safe.
+ * so the cache comes back as soon as Redis does.
+ *
+ * <h2>Deletes acknowledged</h2>
+ * A logout must hold on every node once its response is sent, also against the old cookies replayed at once on
+ * another node, whose near cache may not have handled the announcement yet. So a node that deletes a session waits,
+ * up to a bound, until every subscriber the announcement reached has acknowledged it ({@link #deleting}): each node
+ * that receives a delete naming a node drops the session from its cache first, then publishes the sequence number
+ * on that node's acknowledgement channel (one message per receiving node). The deleting node's own subscription
+ * counts by itself. A subscriber that never acknowledges (an old node, a {@code redis-cli SUBSCRIBE}) costs each
+ * delete the bound; a node cut off from Redis stops using its cache within its trust bound anyway. On Redis
+ * Cluster, {@code PUBLISH} counts only the subscribers of the cluster node that ran the delete, so the wait covers
+ * those only. Thread-safe.
  */
 public final class RedisInvalidationFeed implements InvalidationFeed {
 
     private static final long RETRY_MILLIS = 1_000;
 
     private final RTopic topic;
+    private final RedisConnection connection;
+    private final RedisSessionFormat format;
+    /** Names this node in the deletes it waits for: random, so that restarts and other nodes never collide. */
+    private final String node = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    private final RTopic acks;
+    private final Duration ackBound;
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<Long, PendingDelete> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean attempting = new AtomicBoolean();
     private volatile Listener listener;
     private volatile boolean subscribed;
@@ -32,10 +57,17 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     private volatile long nextAttemptMillis;
     private volatile boolean closed;
 
-    /** Starts nothing: the subscription is made on the first {@link #subscribe}. */
-    public RedisInvalidationFeed(RedisConnection connection, String keyPrefix) {
-        this.topic = connection.client().getTopic(new RedisSessionFormat(keyPrefix, 0, 0).channel(),
-                StringCodec.INSTANCE);
+    /**
+     * Starts nothing: the subscription is made on the first {@link #subscribe}.
+     *
+     * @param ackBound how long a delete waits at most for its acknowledgements
+     */
+    public RedisInvalidationFeed(RedisConnection connection, String keyPrefix, Duration ackBound) {
+        this.connection = connection;
+        this.format = new RedisSessionFormat(keyPrefix, 0, 0);
+        this.topic = connection.client().getTopic(format.channel(), StringCodec.INSTANCE);
+        this.acks = connection.client().getTopic(format.ackChannel(node), StringCodec.INSTANCE);
+        this.ackBound = ackBound;
         connection.addConnectionListener(new ConnectionListener() {
             @Override
             public void onConnect(InetSocketAddress address) {
@@ -59,7 +91,9 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         listening = false;
         try {
             // Removing every listener unsubscribes, so the adds below wait for a fresh confirmation from Redis.
-            topic.removeAllListenersAsync()
+            acks.removeAllListenersAsync()
+                    .thenCompose(removed -> acks.addListenerAsync(String.class, (channel, message) -> acked(message)))
+                    .thenCompose(id -> topic.removeAllListenersAsync())
                     .thenCompose(removed -> topic.addListenerAsync(new Status()))
                     .thenCompose(id -> topic.addListenerAsync(String.class, (channel, message) -> announced(message)))
                     .whenComplete((id, error) -> attempted(error == null));
@@ -74,6 +108,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         lost();
         try {
             topic.removeAllListeners();
+            acks.removeAllListeners();
         } catch (RedisException e) {
             // Redis is gone: so is the subscription
         }
@@ -102,10 +137,91 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         }
     }
 
+    /**
+     * Starts a delete that waits for its acknowledgements: its script arguments name this node and a new sequence
+     * number; {@link PendingDelete#await} then waits for the receivers the script reported.
+     */
+    PendingDelete deleting() {
+        PendingDelete delete = new PendingDelete(sequence.incrementAndGet());
+        pending.put(delete.sequence, delete);
+        return delete;
+    }
+
     private void announced(String message) {
         RedisSessionFormat.Announcement announcement = RedisSessionFormat.parseMessage(message);
-        if (announcement != null) {
-            listener.announced(announcement.id(), announcement.version());
+        if (announcement == null) {
+            return;
+        }
+        listener.announced(announcement.id(), announcement.version());
+        if (announcement.ackTo() == null) {
+            return;
+        }
+        if (announcement.ackTo().equals(node)) {
+            acked(Long.toString(announcement.sequence()));
+        } else {
+            connection.client().getTopic(format.ackChannel(announcement.ackTo()), StringCodec.INSTANCE)
+                    .publishAsync(Long.toString(announcement.sequence()));
+        }
+    }
+
+    private void acked(String message) {
+        try {
+            PendingDelete delete = pending.get(Long.parseLong(message));
+            if (delete != null) {
+                delete.acknowledged();
+            }
+        } catch (NumberFormatException e) {
+            // not an acknowledgement: ignored
+        }
+    }
+
+    /** A delete waiting for its acknowledgements. */
+    final class PendingDelete {
+        private final long sequence;
+        private int acknowledged;
+
+        private PendingDelete(long sequence) {
+            this.sequence = sequence;
+        }
+
+        /** The delete script's arguments, naming this node and sequence. */
+        Object[] deleteArgs(String id) {
+            return format.deleteArgs(id, node, sequence);
+        }
+
+        /**
+         * Waits until {@code receivers} acknowledged, or the bound passed, or the thread is interrupted; then
+         * forgets this delete. Never throws.
+         *
+         * @return whether all acknowledged in time
+         */
+        synchronized boolean await(long receivers) {
+            long deadline = System.nanoTime() + ackBound.toNanos();
+            try {
+                while (acknowledged < receivers) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                pending.remove(sequence);
+            }
+        }
+
+        /** Forgets this delete without waiting: its script failed or announced nothing. */
+        void abandon() {
+            pending.remove(sequence);
+        }
+
+        private synchronized void acknowledged() {
+            acknowledged++;
+            notifyAll();
         }
     }
 

@@ -43,7 +43,9 @@ import java.util.Map;
  *
  * <h2>Messages</h2>
  * {@code "<id> <version>"}, with version {@code 0} for a delete. Readers take the first two tokens and ignore any
- * that follow, so a later format may add some.
+ * that follow, so a later format may add some. A delete that its node waits for carries two more,
+ * {@code "<id> 0 <node> <sequence>"}: each node that receives it, once its near cache dropped the session, publishes
+ * {@code "<sequence>"} on {@code <prefix>session-acks:<node>} ({@link #ackChannel}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -150,11 +152,14 @@ final class RedisSessionFormat {
             return 1
             """;
 
-    /** ARGV: channel, id. Returns 1 when the session existed. */
+    /**
+     * ARGV: channel, id, and what the announcement carries after {@code "<id> 0"} (empty, or
+     * {@code " <node> <sequence>"}). Returns 0 when the session was gone (nothing announced), else 1 plus the number
+     * of subscribers the announcement reached ({@code PUBLISH}'s answer).
+     */
     static final String DELETE = """
-            local n = redis.call('DEL', KEYS[1])
-            if n > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' 0') end
-            return n
+            if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+            return 1 + redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' 0' .. ARGV[3])
             """;
 
     private static final String FORMAT_FIELD = "f";
@@ -230,8 +235,19 @@ final class RedisSessionFormat {
         return expiryKeys;
     }
 
+    /** A delete that nobody acknowledges. */
     Object[] deleteArgs(String id) {
-        return new Object[] {bytes(channel), bytes(id)};
+        return new Object[] {bytes(channel), bytes(id), bytes("")};
+    }
+
+    /** A delete whose receivers acknowledge it to {@code node} under {@code sequence}. */
+    Object[] deleteArgs(String id, String node, long sequence) {
+        return new Object[] {bytes(channel), bytes(id), bytes(" " + node + " " + sequence)};
+    }
+
+    /** Where the nodes acknowledge deletes announced by {@code node}. */
+    String ackChannel(String node) {
+        return channel + "-acks:" + node;
     }
 
     /** Every field of a session written whole, after its expiry. */
@@ -338,21 +354,32 @@ final class RedisSessionFormat {
 
     /** An invalidation message, or null when it is not one. */
     static Announcement parseMessage(String message) {
-        int space = message.indexOf(' ');
-        if (space <= 0) {
+        String[] tokens = message.split(" ", 5);
+        if (tokens.length < 2 || tokens[0].isEmpty()) {
             return null;
         }
-        int end = message.indexOf(' ', space + 1);
+        long version;
         try {
-            long version = Long.parseLong(message.substring(space + 1, end < 0 ? message.length() : end));
-            return new Announcement(message.substring(0, space), version);
+            version = Long.parseLong(tokens[1]);
         } catch (NumberFormatException e) {
             return null;
         }
+        if (version == 0 && tokens.length >= 4) {
+            try {
+                return new Announcement(tokens[0], 0, tokens[2], Long.parseLong(tokens[3]));
+            } catch (NumberFormatException e) {
+                // not an acknowledgement request of this format: ignored, as any token after the version
+            }
+        }
+        return new Announcement(tokens[0], version, null, 0);
     }
 
-    /** @param version the version a change made; 0 for a delete */
-    record Announcement(String id, long version) {
+    /**
+     * @param version  the version a change made; 0 for a delete
+     * @param ackTo    the node that waits for this announcement to be acknowledged, or null
+     * @param sequence what to acknowledge it with
+     */
+    record Announcement(String id, long version, String ackTo, long sequence) {
     }
 
     private static String text(byte[] value) {

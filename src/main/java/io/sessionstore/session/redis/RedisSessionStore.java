@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -79,6 +80,7 @@ public final class RedisSessionStore implements SessionStore {
     private final RScript script;
     private final RedisSessionFormat format;
     private final Duration interval;
+    private final RedisInvalidationFeed acknowledgedBy;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
@@ -97,6 +99,19 @@ public final class RedisSessionStore implements SessionStore {
      *                  yet never lets it expire
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval) {
+        this(connection, keyPrefix, grace, interval, null);
+    }
+
+    /**
+     * As above, and each delete (a logout, the old id of an id change) returns only once the near caches subscribed
+     * to {@code acknowledgedBy}'s announcements dropped the session, or its bound passed: see
+     * {@link RedisInvalidationFeed}.
+     *
+     * @param acknowledgedBy the feed of this node's near cache; null to wait for nobody
+     */
+    public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
+                             RedisInvalidationFeed acknowledgedBy) {
+        this.acknowledgedBy = acknowledgedBy;
         this.connection = connection;
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         // Touches reach Redis up to an interval late, and a send may take up to another one.
@@ -358,24 +373,50 @@ public final class RedisSessionStore implements SessionStore {
         return new WriteResult.Written(1);
     }
 
+    /** @return whether the session existed */
     private boolean delete(String id) {
-        String key = format.key(id);
-        Long deleted = script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
-                RScript.ReturnType.INTEGER, List.of(key), format.deleteArgs(id));
-        return deleted != null && deleted > 0;
+        return acknowledged(id, args -> {
+            String key = format.key(id);
+            return script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE, RScript.ReturnType.INTEGER,
+                    List.of(key), args);
+        }) > 0;
     }
 
     private WriteResult deleteAndCreate(SessionChange.Replace replace) {
-        batch(batch -> {
+        acknowledged(replace.deletedId(), args -> (Long) batch(batch -> {
             RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
             String deleted = format.key(replace.deletedId());
             batched.evalAsync(deleted, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
-                    RScript.ReturnType.INTEGER, List.of(deleted), format.deleteArgs(replace.deletedId()));
+                    RScript.ReturnType.INTEGER, List.of(deleted), args);
             String created = format.key(replace.session().id());
             batched.evalAsync(created, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE,
                     RScript.ReturnType.INTEGER, List.of(created), format.replaceArgs(replace.session()));
-        });
+        }).get(0));
         return new WriteResult.Written(1);
+    }
+
+    /**
+     * Runs a {@link RedisSessionFormat#DELETE} of session {@code id} with the arguments given to {@code delete},
+     * then waits for the near caches it reached to acknowledge it, when this store waits for any.
+     *
+     * @return the script's answer: 0 when the session was gone, else 1 plus the subscribers reached
+     */
+    private long acknowledged(String id, Function<Object[], Long> delete) {
+        if (acknowledgedBy == null) {
+            Long reply = delete.apply(format.deleteArgs(id));
+            return reply == null ? 0 : reply;
+        }
+        RedisInvalidationFeed.PendingDelete pending = acknowledgedBy.deleting();
+        try {
+            Long reply = delete.apply(pending.deleteArgs(id));
+            long answer = reply == null ? 0 : reply;
+            if (answer > 1 && !pending.await(answer - 1)) {
+                log.debug("Not every near cache acknowledged a session delete within the bound");
+            }
+            return answer;
+        } finally {
+            pending.abandon();
+        }
     }
 
     /**

@@ -175,23 +175,30 @@ class RedisSessionFormatTest {
 
     @Test
     void parseMessage_idAndVersion_announcementOfThatVersion() {
-        assertEquals(new RedisSessionFormat.Announcement("id", 5), RedisSessionFormat.parseMessage("id 5"));
+        assertEquals(new RedisSessionFormat.Announcement("id", 5, null, 0), RedisSessionFormat.parseMessage("id 5"));
     }
 
     @Test
     void parseMessage_idAndZero_announcementOfADelete() {
-        assertEquals(new RedisSessionFormat.Announcement("id", 0), RedisSessionFormat.parseMessage("id 0"));
+        assertEquals(new RedisSessionFormat.Announcement("id", 0, null, 0), RedisSessionFormat.parseMessage("id 0"));
     }
 
     @Test
     void parseMessage_extraTokens_ignored() {
-        assertEquals(new RedisSessionFormat.Announcement("id", 5), RedisSessionFormat.parseMessage("id 5 x"));
-        assertEquals(new RedisSessionFormat.Announcement("id", 5), RedisSessionFormat.parseMessage("id 5 x y 7"));
+        assertEquals(new RedisSessionFormat.Announcement("id", 5, null, 0), RedisSessionFormat.parseMessage("id 5 x"));
+        assertEquals(new RedisSessionFormat.Announcement("id", 5, null, 0), RedisSessionFormat.parseMessage("id 5 x y 7"));
+    }
+
+    @Test
+    void parseMessage_deleteWithNodeAndSequence_announcementToAcknowledge() {
+        assertEquals(new RedisSessionFormat.Announcement("id", 0, "node1", 42),
+                RedisSessionFormat.parseMessage("id 0 node1 42"));
+        assertEquals(new RedisSessionFormat.Announcement("id", 0, null, 0), RedisSessionFormat.parseMessage("id 0 x y"));
     }
 
     @Test
     void parseMessage_realSessionId_readWhole() {
-        assertEquals(new RedisSessionFormat.Announcement("AZaz09_-AZaz09_-AZaz09", 123_456_789_012L),
+        assertEquals(new RedisSessionFormat.Announcement("AZaz09_-AZaz09_-AZaz09", 123_456_789_012L, null, 0),
                 RedisSessionFormat.parseMessage("AZaz09_-AZaz09_-AZaz09 123456789012"));
     }
 
