@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FaultyProxy implements AutoCloseable {
 
-    private enum Fault { NONE, HOLD, DROP }
+    private enum Fault { NONE, HOLD, DROP, DROP_REPLIES }
 
     /** Bytes read from one side with the time they were read; {@code bytes} is null for the end of the stream. */
     private record Chunk(byte[] bytes, long readAtNanos) {
@@ -94,7 +94,19 @@ public final class FaultyProxy implements AutoCloseable {
         setFault(Fault.DROP);
     }
 
-    /** Ends {@link #hold()} or {@link #drop()}: forwarding resumes, first with the bytes kept meanwhile. */
+    /**
+     * Discards what the target sends from now on until {@link #heal()}, and forwards what the client sends: Redis
+     * runs the commands and their replies are lost, as on a link that loses bytes without closing. Replaces
+     * {@link #hold()} and {@link #drop()}.
+     */
+    public void dropReplies() {
+        setFault(Fault.DROP_REPLIES);
+    }
+
+    /**
+     * Ends {@link #hold()}, {@link #drop()} or {@link #dropReplies()}: forwarding resumes, first with the bytes kept
+     * meanwhile.
+     */
     public void heal() {
         setFault(Fault.NONE);
     }
@@ -169,8 +181,8 @@ public final class FaultyProxy implements AutoCloseable {
             }
             links.add(link);
         }
-        new Direction(link, client, target).start(name + " to target");
-        new Direction(link, target, client).start(name + " to client");
+        new Direction(link, client, target, false).start(name + " to target");
+        new Direction(link, target, client, true).start(name + " to client");
     }
 
     private static void daemon(String name, Runnable body) {
@@ -228,13 +240,25 @@ public final class FaultyProxy implements AutoCloseable {
         private final Link link;
         private final Socket from;
         private final Socket to;
+        private final boolean towardClient;
         /** Guarded by {@link #lock}. */
         private final Deque<Chunk> queue = new ArrayDeque<>();
 
-        Direction(Link link, Socket from, Socket to) {
+        Direction(Link link, Socket from, Socket to, boolean towardClient) {
             this.link = link;
             this.from = from;
             this.to = to;
+            this.towardClient = towardClient;
+        }
+
+        /** Guarded by {@link #lock}. */
+        private boolean dropping() {
+            return fault == Fault.DROP || fault == Fault.DROP_REPLIES && towardClient;
+        }
+
+        /** Guarded by {@link #lock}. */
+        private boolean stopped() {
+            return fault == Fault.HOLD || dropping();
         }
 
         void start(String name) {
@@ -257,7 +281,7 @@ public final class FaultyProxy implements AutoCloseable {
 
         private void queue(byte[] bytes) {
             synchronized (lock) {
-                if (bytes == null || fault != Fault.DROP) {
+                if (bytes == null || !dropping()) {
                     queue.add(new Chunk(bytes, System.nanoTime()));
                     lock.notifyAll();
                 }
@@ -287,7 +311,7 @@ public final class FaultyProxy implements AutoCloseable {
             synchronized (lock) {
                 while (!link.closed) {
                     Chunk head = queue.peek();
-                    if (head == null || fault != Fault.NONE) {
+                    if (head == null || stopped()) {
                         lock.wait();
                     } else {
                         long wait = head.readAtNanos() + delay.toNanos() - System.nanoTime();

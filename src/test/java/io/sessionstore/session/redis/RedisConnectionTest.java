@@ -1,9 +1,11 @@
 package io.sessionstore.session.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.FaultyProxy;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
@@ -11,12 +13,18 @@ import io.sessionstore.testing.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 
 @NeedsRedis
@@ -112,6 +120,54 @@ class RedisConnectionTest {
         assertEquals(1234, server.getTimeout());
         assertEquals(800, server.getConnectTimeout());
         assertEquals(0, server.getRetryAttempts());
+    }
+
+    @Test
+    void config_defaults_pingEverySecondAndTimedOutConnectionsReplaced() throws Exception {
+        Config config = RedisConnection.config(new RedisSettings("redis://127.0.0.1:6379", null, TIMEOUT));
+        assertEquals(1_000, config.useSingleServer().getPingConnectionInterval());
+        assertInstanceOf(TimedOutConnectionCloser.class, config.getNettyHook());
+    }
+
+    @Test
+    void config_yamlWithOwnPingInterval_keepsIt(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("redisson.yaml");
+        Files.writeString(yaml, "singleServerConfig:\n  address: \"redis://127.0.0.1:6379\"\n"
+                + "  pingConnectionInterval: 5000\n");
+        assertEquals(5_000, RedisConnection.config(new RedisSettings(null, yaml, TIMEOUT)).useSingleServer()
+                .getPingConnectionInterval());
+    }
+
+    /**
+     * Replies lost on an open connection: the command times out, and the connection is replaced, so that no later
+     * command gets the answer of an earlier one (Redis answers in order, and Redisson matches answers by order).
+     */
+    @Test
+    void command_replyLostOnTheWire_laterCommandsGetTheirOwnAnswers() throws Exception {
+        try (FaultyProxy proxy = FaultyProxy.start(TestRedis.url());
+             RedisConnection connection = RedisConnection.open(new RedisSettings(proxy.url(), null,
+                     Duration.ofMillis(300)))) {
+            RedissonClient client = connection.client();
+            for (int i = 0; i < 20; i++) {
+                client.getBucket(prefix + "own-" + i, StringCodec.INSTANCE).set("value-" + i);
+            }
+            proxy.dropReplies();
+            assertThrows(RedisTimeoutException.class,
+                    () -> client.getBucket(prefix + "own-0", StringCodec.INSTANCE).get());
+            proxy.heal();
+            Thread.sleep(200); // the closed connection is connected again within milliseconds
+
+            List<RFuture<Object>> answers = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 20; i++) {
+                    answers.add(client.getBucket(prefix + "own-" + i, StringCodec.INSTANCE).getAsync());
+                }
+            }
+            for (int n = 0; n < answers.size(); n++) {
+                assertEquals("value-" + n % 20, answers.get(n).toCompletableFuture().get(5, TimeUnit.SECONDS),
+                        "answer " + n);
+            }
+        }
     }
 
     private void assertRoundTrip(RedisSettings settings) throws Exception {

@@ -1,0 +1,73 @@
+package io.sessionstore.session.redis;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.util.concurrent.CompletableFuture;
+import org.redisson.client.NettyHook;
+import org.redisson.client.RedisConnection;
+import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.protocol.CommandData;
+import org.redisson.client.protocol.CommandsData;
+
+/**
+ * Closes a Redis connection as soon as a command sent on it times out, and lets Redisson connect it again at once.
+ *
+ * <p>Why: Redisson gives a connection whose command timed out back to its pool. Redis answers in order, and
+ * Redisson matches answers to commands by that order, so a connection that lost a reply (bytes dropped by a
+ * network device, a half-dead link) would from then on hand every command the answer of the one before. Nobody
+ * can know what a timed-out connection still owes, so it is never used again. A Redis error answer ({@code -ERR},
+ * {@code OOM}) is an answer and closes nothing; blocking commands, which wait on purpose, are left alone.
+ *
+ * <p>Installed as Redisson's {@link NettyHook}: an outbound handler at the end of every channel's pipeline sees
+ * each command written and watches its outcome. Thread-safe (Netty calls it on the channel's event loop).
+ */
+final class TimedOutConnectionCloser implements NettyHook {
+
+    @Override
+    public void afterBoostrapInitialization(Bootstrap bootstrap) {
+        // nothing to change on the bootstrap
+    }
+
+    @Override
+    public void afterChannelInitialization(Channel channel) {
+        channel.pipeline().addLast("session-store-close-on-timeout", new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext context, Object message, ChannelPromise promise)
+                    throws Exception {
+                CompletableFuture<?> outcome = outcome(message);
+                if (outcome != null) {
+                    Channel written = context.channel();
+                    outcome.whenComplete((result, error) -> {
+                        if (error instanceof RedisTimeoutException && written.isActive()) {
+                            replace(written);
+                        }
+                    });
+                }
+                super.write(context, message, promise);
+            }
+        });
+    }
+
+    /** The outcome of a command or pipelined batch that waits for an answer in turn; null for anything else. */
+    private static CompletableFuture<?> outcome(Object message) {
+        if (message instanceof CommandData<?, ?> command && !command.isBlockingCommand()) {
+            return command.getPromise();
+        }
+        if (message instanceof CommandsData batch && !batch.isBlockingCommand()) {
+            return batch.getPromise();
+        }
+        return null;
+    }
+
+    private static void replace(Channel channel) {
+        RedisConnection connection = RedisConnection.getFrom(channel);
+        if (connection != null && connection.getChannel() == channel && !connection.isClosed()) {
+            connection.forceFastReconnectAsync(); // closes the channel; Redisson reconnects it without delay
+        } else {
+            channel.close();
+        }
+    }
+}
