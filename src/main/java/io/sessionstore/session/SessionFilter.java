@@ -207,11 +207,11 @@ public final class SessionFilter implements Filter {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
                     settings.housekeepingInterval());
             store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), feed), feed, settings.nearCacheMaxEntries(),
-                    settings.nearCacheMaxAge(), settings.nearCacheTrust());
+                    settings.housekeepingInterval(), feed, settings.replicaAcks()), feed,
+                    settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
         } else {
             store = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval());
+                    settings.housekeepingInterval(), null, settings.replicaAcks());
         }
         owned.add(store);
         return store;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -39,11 +40,16 @@ import java.util.function.UnaryOperator;
  *                            trip) on how late {@code sessionDestroyed} is told of a session that timed out; twice
  *                            this is how long the near cache trusts a copy Redis has not confirmed
  *                            ({@link #nearCacheTrust()})
+ * @param replicaAcks         how many Redis replicas must acknowledge each session write ({@code WAIT}) before the
+ *                            response, 0 to 16; empty: {@code auto}, 1 from the moment every Redis master has a
+ *                            replica connected (checked every 5 s until then), else 0. A write
+ *                            too few replicas confirm within half the Redis timeout fails (503): a failover then
+ *                            never loses an acknowledged login, logout or change
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
                               String allowedClasses, RedisSettings redis, int failureStatus,
-                              Duration housekeepingInterval) {
+                              Duration housekeepingInterval, OptionalInt replicaAcks) {
 
     public static final String REDIS_URL = "REDIS_URL";
     public static final String REDISSON_CONFIG = "REDISSON_CONFIG";
@@ -58,6 +64,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_ALLOWED_CLASSES = "SESSION_ALLOWED_CLASSES";
     public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
     public static final String SESSION_HOUSEKEEPING_MS = "SESSION_HOUSEKEEPING_MS";
+    public static final String SESSION_REPLICA_ACKS = "SESSION_REPLICA_ACKS";
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
@@ -67,6 +74,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
     private static final Duration MIN_HOUSEKEEPING = Duration.ofMillis(50);
     private static final Duration MAX_HOUSEKEEPING = Duration.ofSeconds(60);
+    private static final int MAX_REPLICA_ACKS = 16;
+    private static final String REPLICA_ACKS_RULE = "the replicas that acknowledge each session write must be "
+            + "'auto' or a whole number between 0 and " + MAX_REPLICA_ACKS;
     private static final String TOKEN_SEPARATORS = "()<>@,;:\\\"/[]?={} \t";
 
     /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
@@ -123,6 +133,10 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             throw new IllegalArgumentException("the housekeeping interval must be between "
                     + MIN_HOUSEKEEPING.toMillis() + " and " + MAX_HOUSEKEEPING.toMillis() + " ms, not "
                     + housekeepingInterval.toMillis() + " ms");
+        }
+        Objects.requireNonNull(replicaAcks, "replicaAcks");
+        if (replicaAcks.isPresent() && (replicaAcks.getAsInt() < 0 || replicaAcks.getAsInt() > MAX_REPLICA_ACKS)) {
+            throw new IllegalArgumentException(REPLICA_ACKS_RULE + ", not " + replicaAcks.getAsInt());
         }
     }
 
@@ -249,6 +263,16 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
         reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(clamped(value)));
         reader.number(SESSION_HOUSEKEEPING_MS, value -> builder.housekeepingInterval(Duration.ofMillis(value)));
+        reader.parsed(SESSION_REPLICA_ACKS, builder::replicaAcks, value -> {
+            if (value.equalsIgnoreCase("auto")) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of(Integer.parseInt(value));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(REPLICA_ACKS_RULE + ", not '" + value + "'");
+            }
+        });
         return builder.build();
     }
 
@@ -295,6 +319,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         private Duration redisTimeout = Duration.ofMillis(800);
         private int failureStatus = 503;
         private Duration housekeepingInterval = Duration.ofMillis(500);
+        private OptionalInt replicaAcks = OptionalInt.empty();
 
         private Builder() {
         }
@@ -315,6 +340,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             redisTimeout = settings.redis.timeout();
             failureStatus = settings.failureStatus;
             housekeepingInterval = settings.housekeepingInterval;
+            replicaAcks = settings.replicaAcks;
         }
 
         public Builder timeout(Duration timeout) {
@@ -384,13 +410,19 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             return this;
         }
 
+        /** @param replicaAcks empty for {@code auto} */
+        public Builder replicaAcks(OptionalInt replicaAcks) {
+            this.replicaAcks = replicaAcks;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
         public SessionSettings build() {
             Objects.requireNonNull(timeout, "timeout");
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
                     nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
                     allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus,
-                    housekeepingInterval);
+                    housekeepingInterval, replicaAcks);
         }
     }
 
@@ -448,7 +480,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             });
         }
 
-        private <T> void parsed(String name, Consumer<T> setter, Function<String, T> parse) {
+        <T> void parsed(String name, Consumer<T> setter, Function<String, T> parse) {
             String raw = lookup.apply(name);
             if (raw == null || raw.isBlank()) {
                 return;

@@ -1,9 +1,11 @@
 package io.sessionstore.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,17 @@ class SessionSettingsRefusalTest {
     @Test
     void read_allowedClassesThatObjectInputFilterRefuses_refusedNamingTheSetting() {
         assertReadRefused(SessionSettings.SESSION_ALLOWED_CLASSES, "com.example.*;maxdepth=abc");
+    }
+
+    @Test
+    void read_replicaAcksNotAutoNorInRange_refusedNamingTheSetting() {
+        assertReadRefused(SessionSettings.SESSION_REPLICA_ACKS, "some");
+        assertReadRefused(SessionSettings.SESSION_REPLICA_ACKS, "-1");
+        assertReadRefused(SessionSettings.SESSION_REPLICA_ACKS, "17");
+        assertEquals(OptionalInt.empty(), SessionSettings.read(only(SessionSettings.SESSION_REPLICA_ACKS, "AUTO"))
+                .replicaAcks());
+        assertEquals(OptionalInt.of(0), SessionSettings.read(only(SessionSettings.SESSION_REPLICA_ACKS, "0"))
+                .replicaAcks());
     }
 
     private static UnaryOperator<String> only(String name, String value) {

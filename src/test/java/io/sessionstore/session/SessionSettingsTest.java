@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -266,7 +267,7 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(settings.timeout(), settings.keyPrefix(), settings.cookieName(),
                 settings.cookieSameSite(), settings.nearCache(), settings.nearCacheMaxEntries(),
                 settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
-                settings.housekeepingInterval()), changed);
+                settings.housekeepingInterval(), settings.replicaAcks()), changed);
     }
 
     // read(UnaryOperator)
@@ -293,6 +294,7 @@ class SessionSettingsTest {
         values.put(SessionSettings.SESSION_ALLOWED_CLASSES, "com.example.*");
         values.put(SessionSettings.SESSION_FAILURE_STATUS, "599");
         values.put(SessionSettings.SESSION_HOUSEKEEPING_MS, "250");
+        values.put(SessionSettings.SESSION_REPLICA_ACKS, "2");
         assertEquals(settingNames(), values.keySet(), "a value for every setting name");
         Set<String> looked = new HashSet<>();
         SessionSettings settings = SessionSettings.read(name -> {
@@ -303,7 +305,7 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500,
                 Duration.ofSeconds(5), "com.example.*",
                 new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599,
-                Duration.ofMillis(250)), settings);
+                Duration.ofMillis(250), OptionalInt.of(2)), settings);
     }
 
     @Test
@@ -476,14 +478,14 @@ class SessionSettingsTest {
     private static SessionSettings canonical(Duration timeout, String keyPrefix, String cookieName, String sameSite,
                                              int maxEntries, Duration maxAge, int failureStatus) {
         return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, maxAge, "",
-                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500));
+                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty());
     }
 
     private static SessionSettings everythingChanged(Path yaml) {
         return SessionSettings.builder().timeout(Duration.ofSeconds(600)).keyPrefix("shop:").cookieName("SID")
                 .cookieSameSite("None").nearCache(false).nearCacheMaxEntries(5).nearCacheMaxAge(Duration.ofSeconds(9))
                 .allowedClasses("com.example.*").redisUrl("rediss://cache.example:6380").redissonConfig(yaml)
-                .redisTimeout(Duration.ofMillis(1500)).failureStatus(599).build();
+                .redisTimeout(Duration.ofMillis(1500)).failureStatus(599).replicaAcks(OptionalInt.of(1)).build();
     }
 
     private Path redissonYaml() throws IOException {

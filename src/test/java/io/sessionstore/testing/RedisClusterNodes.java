@@ -27,6 +27,7 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     private final Path dir;
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
+    private final Map<Integer, Integer> busPorts = new LinkedHashMap<>();
     private Long changeStartedNanos;
 
     private RedisClusterNodes(Path dir) {
@@ -235,11 +236,25 @@ public final class RedisClusterNodes implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1, address.indexOf('@')));
     }
 
+    /**
+     * Starts the node on {@code port} again, killed before by {@link #killMaster(int)}, with its cluster
+     * configuration: it rejoins as a replica of the node that took its slots. Returns once every master has a linked
+     * replica again.
+     */
+    public void restartKilled(int port) throws Exception {
+        startNode(port, busPorts.get(port));
+        Poll.until(READY, "three masters with a linked replica each again",
+                () -> whole() && replicaPorts().size() == 3);
+    }
+
     private void startNode(int port, int busPort) throws Exception {
+        busPorts.put(port, busPort);
         Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout", "2000",
+                // A shard failing over must not stop the others (Redis answers CLUSTERDOWN everywhere otherwise).
+                "--cluster-require-full-coverage", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
                 .start();

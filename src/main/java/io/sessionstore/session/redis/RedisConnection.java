@@ -96,6 +96,11 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /** How long a command may take to answer. */
+    Duration timeout() {
+        return settings.timeout();
+    }
+
     /** Told of every connection made and lost, from Redisson's threads. */
     void addConnectionListener(ConnectionListener listener) {
         listeners.add(listener);

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
@@ -74,13 +76,14 @@ public final class RedisSessionStore implements SessionStore {
     private static final int MAX_WAITING_TOUCHES = 100_000;
 
     private static final List<String> BATCHED_SCRIPTS = List.of(RedisSessionFormat.DELETE,
-            RedisSessionFormat.REPLACE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM);
+            RedisSessionFormat.REPLACE, RedisSessionFormat.UPDATE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM);
 
     private final RedisConnection connection;
     private final RScript script;
     private final RedisSessionFormat format;
     private final Duration interval;
     private final RedisInvalidationFeed acknowledgedBy;
+    private final ReplicaAcks replicaAcks;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
@@ -99,19 +102,23 @@ public final class RedisSessionStore implements SessionStore {
      *                  yet never lets it expire
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval) {
-        this(connection, keyPrefix, grace, interval, null);
+        this(connection, keyPrefix, grace, interval, null, OptionalInt.empty());
     }
 
     /**
      * As above, and each delete (a logout, the old id of an id change) returns only once the near caches subscribed
-     * to {@code acknowledgedBy}'s announcements dropped the session, or its bound passed: see
-     * {@link RedisInvalidationFeed}.
+     * to {@code acknowledgedBy}'s announcements dropped the session, or its bound passed (see
+     * {@link RedisInvalidationFeed}); and each write only once {@code replicaAcks} replicas confirmed it, within half
+     * the connection's timeout (see {@link ReplicaAcks}).
      *
      * @param acknowledgedBy the feed of this node's near cache; null to wait for nobody
+     * @param replicaAcks    replicas that confirm each write; empty for {@code auto}: one when the topology has
+     *                       replicas
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
-                             RedisInvalidationFeed acknowledgedBy) {
+                             RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks) {
         this.acknowledgedBy = acknowledgedBy;
+        this.replicaAcks = new ReplicaAcks(connection.client(), replicaAcks, connection.timeout().dividedBy(2));
         this.connection = connection;
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         // Touches reach Redis up to an interval late, and a send may take up to another one.
@@ -219,8 +226,9 @@ public final class RedisSessionStore implements SessionStore {
         if (change instanceof SessionChange.Update update) {
             String key = format.key(update.id());
             long now = System.currentTimeMillis();
-            Long version = call("save", () -> script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE,
-                    RScript.ReturnType.INTEGER, List.of(key), format.updateArgs(update, now)));
+            Long version = call("save", () -> (Long) written(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
+                    .evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER,
+                            List.of(key), format.updateArgs(update, now))).get(0));
             if (version == null || version == 0) {
                 return WriteResult.GONE;
             }
@@ -367,32 +375,55 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        String key = format.key(session.id());
-        script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE, RScript.ReturnType.INTEGER,
-                List.of(key), format.replaceArgs(session));
+        written(batch -> queueReplace(batch, session));
         return new WriteResult.Written(1);
     }
 
     /** @return whether the session existed */
     private boolean delete(String id) {
-        return acknowledged(id, args -> {
-            String key = format.key(id);
-            return script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE, RScript.ReturnType.INTEGER,
-                    List.of(key), args);
-        }) > 0;
+        return acknowledged(id, args -> (Long) written(batch -> queueDelete(batch, id, args)).get(0)) > 0;
     }
 
+    /**
+     * One round trip; two on a Redis Cluster whose replicas confirm writes, where each key's {@code WAIT} must be
+     * counted on its own (see {@link ReplicaAcks#perKey}).
+     */
     private WriteResult deleteAndCreate(SessionChange.Replace replace) {
-        acknowledged(replace.deletedId(), args -> (Long) batch(batch -> {
-            RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
-            String deleted = format.key(replace.deletedId());
-            batched.evalAsync(deleted, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
-                    RScript.ReturnType.INTEGER, List.of(deleted), args);
-            String created = format.key(replace.session().id());
-            batched.evalAsync(created, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE,
-                    RScript.ReturnType.INTEGER, List.of(created), format.replaceArgs(replace.session()));
+        if (replicaAcks.perKey() && replicaAcks.required() > 0) {
+            delete(replace.deletedId());
+            return replace(replace.session());
+        }
+        acknowledged(replace.deletedId(), args -> (Long) written(batch -> {
+            queueDelete(batch, replace.deletedId(), args);
+            queueReplace(batch, replace.session());
         }).get(0));
         return new WriteResult.Written(1);
+    }
+
+    private void queueReplace(RBatch batch, SessionChange.Snapshot session) {
+        String key = format.key(session.id());
+        batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.REPLACE,
+                RScript.ReturnType.INTEGER, List.of(key), format.replaceArgs(session));
+    }
+
+    private void queueDelete(RBatch batch, String id, Object[] args) {
+        String key = format.key(id);
+        batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
+                RScript.ReturnType.INTEGER, List.of(key), args);
+    }
+
+    /**
+     * Runs a write's commands as one pipelined batch, followed in the same round trip by a {@code WAIT} for the
+     * replicas that must confirm it.
+     *
+     * @return the commands' answers
+     * @throws SessionStoreUnavailableException when too few replicas confirmed it in time
+     */
+    private List<?> written(Consumer<RBatch> fill) {
+        int required = replicaAcks.required();
+        BatchResult<?> result = batch(replicaAcks.options(required), fill);
+        replicaAcks.check(result, required);
+        return result.getResponses();
     }
 
     /**
@@ -427,12 +458,16 @@ public final class RedisSessionStore implements SessionStore {
      * time; index entries are set, not added to).
      */
     private List<?> batch(Consumer<RBatch> fill) {
+        return batch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY), fill)
+                .getResponses();
+    }
+
+    private BatchResult<?> batch(BatchOptions options, Consumer<RBatch> fill) {
         for (int attempt = 1; ; attempt++) {
-            RBatch batch = connection.client().createBatch(BatchOptions.defaults()
-                    .executionMode(BatchOptions.ExecutionMode.IN_MEMORY));
+            RBatch batch = connection.client().createBatch(options);
             fill.accept(batch);
             try {
-                return batch.execute().getResponses();
+                return batch.execute();
             } catch (RedisException e) {
                 if (attempt > 1 || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
                     throw e;
