@@ -3,6 +3,7 @@ package io.sessionstore.app;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.SessionStoreInitializer;
 import io.sessionstore.session.redis.RedisConnection;
+import io.sessionstore.session.redis.ReplicaAcks;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -51,7 +52,8 @@ public final class AppContextListener implements ServletContextListener {
             context.setSessionTimeout((int) Math.max(1, sessions.timeout().toMinutes()));
         }
         CsrfCookie csrf = new CsrfCookie();
-        VisitCounter visits = new VisitCounter(redis, sessions.keyPrefix(), settings.visitTtlSeconds());
+        VisitCounter visits = new VisitCounter(redis, new ReplicaAcks(redis, sessions.replicaAcks()),
+                sessions.keyPrefix(), settings.visitTtlSeconds());
         context.addServlet("visits", new VisitServlet(visits, csrf, settings.visitTtlSeconds())).addMapping("");
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");

@@ -3,6 +3,8 @@ package io.sessionstore.app;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import io.sessionstore.session.redis.RedisConnection;
+import io.sessionstore.session.redis.ReplicaAcks;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
 import org.redisson.api.RScript;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -10,7 +12,8 @@ import org.redisson.client.codec.ByteArrayCodec;
  * Visits per email within a sliding window: a hash {@code <prefix>visits:<email>} with the field {@code count},
  * incremented and given its TTL back in one script, so one round trip, atomically. After {@code ttlSeconds}
  * without a visit the key expires and the count starts again at 1. The count belongs to the email, not to a
- * session: every browser logged in with one email shares it.
+ * session: every browser logged in with one email shares it. Where Redis has replicas, a visit counts once a replica
+ * has it too ({@link ReplicaAcks}, as session writes): a failover never takes back a count the page showed.
  */
 public final class VisitCounter {
 
@@ -21,14 +24,13 @@ public final class VisitCounter {
             """;
 
     private final RedisConnection connection;
-    private final RScript script;
+    private final ReplicaAcks replicaAcks;
     private final String keyPrefix;
     private final byte[] ttlSeconds;
 
-    public VisitCounter(RedisConnection connection, String keyPrefix, int ttlSeconds) {
+    public VisitCounter(RedisConnection connection, ReplicaAcks replicaAcks, String keyPrefix, int ttlSeconds) {
         this.connection = connection;
-        // Byte arrays: Redisson wraps them as they are, where text would take a pooled buffer on the request thread.
-        this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
+        this.replicaAcks = replicaAcks;
         this.keyPrefix = keyPrefix;
         this.ttlSeconds = Integer.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
     }
@@ -40,11 +42,13 @@ public final class VisitCounter {
     /**
      * @return the number of visits of this email in the current window, this one included
      * @throws org.redisson.client.RedisException when Redis cannot be reached
+     * @throws SessionStoreUnavailableException when too few replicas confirmed the visit in time
      */
     public long recordVisit(String email) {
         String key = key(email);
-        Long count = connection.call(() -> script.eval(key, RScript.Mode.READ_WRITE, RECORD_VISIT,
-                RScript.ReturnType.INTEGER, List.of(key), ttlSeconds));
-        return count;
+        // Byte arrays: Redisson wraps them as they are, where text would take a pooled buffer on the request thread.
+        return (Long) connection.call(() -> replicaAcks.write(List.of(RECORD_VISIT), batch -> batch
+                .getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, RECORD_VISIT,
+                        RScript.ReturnType.INTEGER, List.of(key), ttlSeconds)).get(0));
     }
 }

@@ -1,6 +1,7 @@
 package io.sessionstore.app;
 
 import io.sessionstore.session.RateLimitedWarning;
+import io.sessionstore.session.store.SessionStoreUnavailableException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,7 +45,7 @@ public final class VisitServlet extends HttpServlet {
         long count;
         try {
             count = visits.recordVisit((String) email);
-        } catch (RedisException e) {
+        } catch (RedisException | SessionStoreUnavailableException e) {
             // Redisson's message names the key, and so the email: keep it out of the log.
             unavailableWarning.warn("Answering 503: the visit counter does not answer ({})",
                     e.getClass().getSimpleName());

@@ -11,15 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.redisson.Redisson;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.EqualJitterDelay;
@@ -93,6 +101,31 @@ public final class RedisConnection implements AutoCloseable {
             return command.get();
         } finally {
             InternalThreadLocalMap.remove();
+        }
+    }
+
+    /**
+     * Runs the commands {@code fill} queues as one batch, with {@code options}. A batch sends {@code EVALSHA} without
+     * falling back to {@code EVAL}, and Redis forgets scripts on a restart, a failover or {@code SCRIPT FLUSH}: on
+     * {@code NOSCRIPT}, {@code scripts} are loaded on every master and the batch runs once more, so the commands of a
+     * batch must be safe to run twice. Call it through {@link #call} on request threads.
+     *
+     * @return the batch's result
+     * @throws RedisException when Redis does not answer or refuses a command
+     */
+    public BatchResult<?> batch(BatchOptions options, Collection<String> scripts, Consumer<RBatch> fill) {
+        for (int attempt = 1; ; attempt++) {
+            RBatch batch = client.createBatch(options);
+            fill.accept(batch);
+            try {
+                return batch.execute();
+            } catch (RedisException e) {
+                if (attempt > 1 || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                    throw e;
+                }
+                RScript loader = client.getScript(ByteArrayCodec.INSTANCE);
+                scripts.forEach(loader::scriptLoad);
+            }
         }
     }
 

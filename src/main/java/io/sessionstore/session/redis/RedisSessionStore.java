@@ -26,7 +26,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
-import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
@@ -118,7 +117,7 @@ public final class RedisSessionStore implements SessionStore {
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
                              RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks) {
         this.acknowledgedBy = acknowledgedBy;
-        this.replicaAcks = new ReplicaAcks(connection.client(), replicaAcks, connection.timeout().dividedBy(2));
+        this.replicaAcks = new ReplicaAcks(connection, replicaAcks);
         this.connection = connection;
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         // Touches reach Redis up to an interval late, and a send may take up to another one.
@@ -420,10 +419,7 @@ public final class RedisSessionStore implements SessionStore {
      * @throws SessionStoreUnavailableException when too few replicas confirmed it in time
      */
     private List<?> written(Consumer<RBatch> fill) {
-        int required = replicaAcks.required();
-        BatchResult<?> result = batch(replicaAcks.options(required), fill);
-        replicaAcks.check(result, required);
-        return result.getResponses();
+        return replicaAcks.write(BATCHED_SCRIPTS, fill);
     }
 
     /**
@@ -451,32 +447,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Runs the commands {@code fill} queues as one pipelined, non-atomic batch. A batch sends {@code EVALSHA} without
-     * falling back to {@code EVAL}, and Redis forgets scripts on a restart, a failover or {@code SCRIPT FLUSH}: on
-     * {@code NOSCRIPT} the scripts are loaded and the batch runs once more, which every batch here allows (each
-     * script is idempotent: a delete, a whole hash written again, a touch, a claim that finds nothing the second
-     * time; index entries are set, not added to).
+     * Runs the commands {@code fill} queues as one pipelined, non-atomic batch (see {@link RedisConnection#batch}):
+     * every batch here may run twice, each script being idempotent (a delete, a whole hash written again, a touch, a
+     * claim that finds nothing the second time; index entries are set, not added to) or, for an update, not run at
+     * all the first time.
      */
     private List<?> batch(Consumer<RBatch> fill) {
-        return batch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY), fill)
-                .getResponses();
-    }
-
-    private BatchResult<?> batch(BatchOptions options, Consumer<RBatch> fill) {
-        for (int attempt = 1; ; attempt++) {
-            RBatch batch = connection.client().createBatch(options);
-            fill.accept(batch);
-            try {
-                return batch.execute();
-            } catch (RedisException e) {
-                if (attempt > 1 || !String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
-                    throw e;
-                }
-                for (String batched : BATCHED_SCRIPTS) {
-                    script.scriptLoad(batched); // on every master
-                }
-            }
-        }
+        return connection.batch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY),
+                BATCHED_SCRIPTS, fill).getResponses();
     }
 
     /** Redis's {@code OOM} answer, also when a batch reports it for one of its commands. */

@@ -2,10 +2,13 @@ package io.sessionstore.session.redis;
 
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
@@ -28,10 +31,11 @@ import org.redisson.client.RedisException;
  * until it is told). So a master that lost its replica for good refuses session writes until it has one again, or
  * until the setting says 0. Thread-safe.
  */
-final class ReplicaAcks {
+public final class ReplicaAcks {
 
     private static final long TOPOLOGY_CHECK_NANOS = 5_000_000_000L;
 
+    private final RedisConnection connection;
     private final RedissonClient client;
     private final OptionalInt configured;
     private final Duration timeout;
@@ -41,14 +45,34 @@ final class ReplicaAcks {
     private volatile boolean checked;
 
     /**
-     * @param configured the replicas to wait for; empty for {@code auto}
-     * @param timeout    how long {@code WAIT} blocks at most
+     * Starts nothing: the topology is first looked at by the first write.
+     *
+     * @param configured the replicas to wait for, 0 to 16 ({@code SESSION_REPLICA_ACKS}); empty for {@code auto}.
+     *                   {@code WAIT} blocks for at most half the connection's timeout
      */
-    ReplicaAcks(RedissonClient client, OptionalInt configured, Duration timeout) {
-        this.client = client;
+    public ReplicaAcks(RedisConnection connection, OptionalInt configured) {
+        this.connection = connection;
+        this.client = connection.client();
         this.configured = configured;
-        this.timeout = timeout;
+        this.timeout = connection.timeout().dividedBy(2);
         this.cluster = client.getConfig().isClusterConfig();
+    }
+
+    /**
+     * Runs a write's commands as one pipelined batch ({@link RedisConnection#batch}), followed in the same round trip
+     * by a {@code WAIT} for the replicas that must confirm it.
+     *
+     * @param scripts the scripts {@code fill} runs, loaded again when Redis has forgotten them
+     * @return the commands' answers, in order
+     * @throws SessionStoreUnavailableException when too few replicas confirmed the write in time: it was applied on
+     *                                          the master and may or may not survive a failover
+     * @throws org.redisson.client.RedisException when Redis does not answer or refuses a command
+     */
+    public List<?> write(Collection<String> scripts, Consumer<RBatch> fill) {
+        int required = required();
+        BatchResult<?> result = connection.batch(options(required), scripts, fill);
+        check(result, required);
+        return result.getResponses();
     }
 
     /** The replicas the next write waits for: 0 for none. */
@@ -71,13 +95,13 @@ final class ReplicaAcks {
     }
 
     /** A batch's options: with a {@code WAIT} for {@code required} replicas when there are any to wait for. */
-    BatchOptions options(int required) {
+    private BatchOptions options(int required) {
         BatchOptions options = BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY);
         return required == 0 ? options : options.sync(required, timeout);
     }
 
     /** @throws SessionStoreUnavailableException when fewer than {@code required} replicas confirmed the batch */
-    void check(BatchResult<?> result, int required) {
+    private void check(BatchResult<?> result, int required) {
         if (required > 0 && result.getSyncedSlaves() < required) {
             throw new SessionStoreUnavailableException("Session write confirmed by " + result.getSyncedSlaves()
                     + " of " + required + " replicas within " + timeout.toMillis() + " ms", null);

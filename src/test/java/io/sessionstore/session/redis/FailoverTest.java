@@ -3,6 +3,7 @@ package io.sessionstore.session.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.app.VisitCounter;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
@@ -24,15 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.StringCodec;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failovers under load, with session writes confirmed by a replica ({@code WAIT}, on by default where the topology
  * has replicas): nothing the store acknowledged is lost. Two writer threads create sessions and count up an
- * attribute of a session each while a Sentinel group or a three-master Redis Cluster with a replica each fails over,
- * by command and by a killed master (restarted at once, as a supervisor would: it comes back as a replica); afterwards
- * every acknowledged session loads, every counter holds at least its last acknowledged value, and on the Cluster
- * only sessions of the shard that failed over were refused. Prints how long writes failed.
+ * attribute of a session each, and a third counts visits with the demo's counter, while a Sentinel group or a
+ * three-master Redis Cluster with a replica each fails over, by command and by a killed master (restarted at once,
+ * as a supervisor would: it comes back as a replica). Afterwards every acknowledged session loads, every counter
+ * (the visits too) holds at least its last acknowledged value, and on the Cluster only sessions of the shard that
+ * failed over were refused. Prints how long writes failed.
  */
 @NeedsRedis
 class FailoverTest {
@@ -104,6 +107,7 @@ class FailoverTest {
         RedisSettings settings = new RedisSettings(null, yaml, Duration.ofMillis(800));
         Set<String> created = ConcurrentHashMap.newKeySet();
         Set<String> refused = ConcurrentHashMap.newKeySet();
+        AtomicLong visitsAcknowledged = new AtomicLong();
         Map<String, Long> counted = new ConcurrentHashMap<>();
         AtomicLong failed = new AtomicLong();
         AtomicLong firstFailure = new AtomicLong();
@@ -112,7 +116,20 @@ class FailoverTest {
         try (RedisConnection connection = RedisConnection.open(settings)) {
             RedisSessionStore store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, null,
                     OptionalInt.empty());
+            VisitCounter visits = new VisitCounter(connection, new ReplicaAcks(connection, OptionalInt.empty()),
+                    prefix, 600);
             List<Thread> writers = new ArrayList<>();
+            Thread visitor = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        visitsAcknowledged.set(visits.recordVisit("failover@example.com"));
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            visitor.start();
+            writers.add(visitor);
             for (int w = 0; w < WRITERS; w++) {
                 Thread writer = new Thread(() -> {
                     String counter = null;
@@ -179,6 +196,10 @@ class FailoverTest {
             assertEquals(0, lost.size(), "acknowledged sessions lost (of " + created.size() + "), such as "
                     + lost.subList(0, Math.min(3, lost.size())));
             assertTrue(created.size() > 10, "writes acknowledged: " + created.size());
+            long visitsStored = Long.parseLong(connection.client().<String, String>getMap(prefix
+                    + "visits:failover@example.com", StringCodec.INSTANCE).get("count"));
+            assertTrue(visitsStored >= visitsAcknowledged.get(), "visits " + visitsStored + ", acknowledged "
+                    + visitsAcknowledged.get());
             counted.forEach((id, count) -> {
                 SessionRecord record = reader.loadAndTouch(id, -1, now).orElseThrow();
                 long stored = Long.parseLong(new String(record.attributes().get("count"), StandardCharsets.UTF_8));
