@@ -69,7 +69,8 @@ start_redis_cluster() {
     local dir=$CLUSTER_DIR/redis-$port
     rm -rf "$dir" && mkdir -p "$dir"
     redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
-      --dir "$dir" --save '' --appendonly no --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+      --cluster-require-full-coverage no --dir "$dir" --save '' --appendonly no --daemonize yes \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
     wait_for 10 redis-cli -p "$port" ping || die "redis-server on port $port did not start (see $dir/redis.log)"
     addresses+=("127.0.0.1:$port")
     printf '    - "redis://127.0.0.1:%s"\n' "$port" >> "$yaml"
