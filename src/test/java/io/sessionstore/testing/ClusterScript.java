@@ -1,8 +1,6 @@
 package io.sessionstore.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +36,7 @@ public final class ClusterScript implements AutoCloseable {
             throws Exception {
         boolean redisCluster = options.contains("--redis-cluster");
         Path dir = Path.of("target", name).toAbsolutePath();
-        List<Integer> ports = freePorts(6);
+        List<Integer> ports = FreePorts.take(6);
         Map<String, String> env = new java.util.HashMap<>(settings);
         env.put("CLUSTER_DIR", dir.toString());
         env.put("LB_PORT", ports.get(0).toString());
@@ -102,23 +100,6 @@ public final class ClusterScript implements AutoCloseable {
         }
         if (process.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + " failed:\n" + Files.readString(log));
-        }
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 }

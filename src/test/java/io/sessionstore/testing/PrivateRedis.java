@@ -1,7 +1,6 @@
 package io.sessionstore.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,7 @@ public final class PrivateRedis implements AutoCloseable {
     }
 
     public static PrivateRedis start() throws IOException, InterruptedException {
-        PrivateRedis redis = new PrivateRedis(freePort(), Files.createTempDirectory("session-store-redis-"));
+        PrivateRedis redis = new PrivateRedis(FreePorts.one(), Files.createTempDirectory("session-store-redis-"));
         redis.startProcess();
         return redis;
     }
@@ -99,9 +98,4 @@ public final class PrivateRedis implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

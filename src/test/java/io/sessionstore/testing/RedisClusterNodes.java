@@ -1,20 +1,16 @@
 package io.sessionstore.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Redis Cluster of three masters and three replicas, child processes of this test on free loopback ports, in a
@@ -41,7 +37,7 @@ public final class RedisClusterNodes implements AutoCloseable {
     public static RedisClusterNodes start() throws Exception {
         RedisClusterNodes cluster = new RedisClusterNodes(Files.createTempDirectory("session-store-cluster-"));
         try {
-            List<Integer> ports = freePorts(12);
+            List<Integer> ports = FreePorts.take(12);
             for (int i = 0; i < 6; i++) {
                 cluster.startNode(ports.get(i), ports.get(i + 6));
             }
@@ -151,11 +147,7 @@ public final class RedisClusterNodes implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         stopAll();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        Folders.delete(dir);
     }
 
     private void create() throws IOException, InterruptedException {
@@ -285,22 +277,5 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     private static RespClient client(int port) throws IOException {
         return new RespClient("redis://127.0.0.1:" + port);
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

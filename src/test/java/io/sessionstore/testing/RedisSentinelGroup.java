@@ -1,20 +1,16 @@
 package io.sessionstore.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Redis master, one replica and three sentinels (quorum 2), all child processes of this test on free loopback
@@ -46,7 +42,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         RedisSentinelGroup group = new RedisSentinelGroup(masterName,
                 Files.createTempDirectory("session-store-sentinel-"));
         try {
-            List<Integer> ports = freePorts(5);
+            List<Integer> ports = FreePorts.take(5);
             int master = ports.get(0);
             group.startServer(master, List.of());
             group.startServer(ports.get(1), List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
@@ -171,11 +167,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         stopAll();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        Folders.delete(dir);
     }
 
     private void changeStarting(int master) {
@@ -308,22 +300,5 @@ public final class RedisSentinelGroup implements AutoCloseable {
             entries.add(fields);
         }
         return entries;
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

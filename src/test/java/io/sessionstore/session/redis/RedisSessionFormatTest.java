@@ -10,7 +10,6 @@ import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
-import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.store.WriteResult;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.RespClient;
