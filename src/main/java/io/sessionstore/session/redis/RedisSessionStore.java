@@ -47,22 +47,26 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link SessionChange.Update}: {@code EVALSHA} of {@link RedisSessionFormat#UPDATE}: {@code EXISTS},
  *       {@code HSET} of the changed attributes, {@code HDEL} of the removed ones, {@code HINCRBY v}, {@code EXPIRE},
  *       {@code PUBLISH}; nothing when the key is gone</li>
- *   <li>{@link SessionChange.Create}: {@code EVALSHA} of {@link RedisSessionFormat#REPLACE}: {@code DEL},
- *       {@code HSET} of all fields, {@code EXPIRE}</li>
+ *   <li>{@link SessionChange.Create}: {@code EVALSHA} of {@link RedisSessionFormat#REPLACE}: {@code HSET} of all
+ *       fields, {@code EXPIRE}</li>
  *   <li>{@link SessionChange.Rename}: {@link RedisSessionFormat#DELETE} of the old key, then, only if it still
  *       existed, {@link RedisSessionFormat#REPLACE} of the new key: two round trips, as the keys live in two
  *       slots</li>
- *   <li>{@link SessionChange.Delete}: {@link RedisSessionFormat#DELETE} ({@code DEL}, {@code PUBLISH})</li>
- *   <li>{@link SessionChange.Replace}: {@code DELETE} and {@code REPLACE} pipelined in one non-atomic batch</li>
+ *   <li>{@link SessionChange.Delete}: {@link RedisSessionFormat#DELETE} ({@code DEL}, {@code PUBLISH}); with a
+ *       near cache's feed, it returns once the nodes it reached acknowledged it (their messages, no round trip)</li>
+ *   <li>{@link SessionChange.Replace}: {@code DELETE} and {@code REPLACE} pipelined in one non-atomic batch; two
+ *       round trips on a Redis Cluster whose replicas confirm writes</li>
  * </ul>
+ * Every write's batch ends with {@code WAIT} when replicas must confirm it ({@link ReplicaAcks}): in the same round
+ * trip, which then lasts until a replica has the write.
  *
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
  * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), whose answer, the
  * session's version or 0 when it is gone, goes to the {@linkplain #addTouchListener touch listeners}, and a
- * {@code ZADD} to the expiry index per session written under a new id or given a timeout. {@link #claimExpired} costs one round trip
- * ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when something is: the claims,
- * then the index cleaned. {@link #close()} sends what is waiting.
+ * {@code ZADD} to the expiry index per session written under a new id or given a timeout. {@link #claimExpired}
+ * costs one round trip ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when
+ * something is: the claims, then the index cleaned. {@link #close()} sends what is waiting.
  *
  * <p>Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them, except in a
  * batch, which this class loads the scripts for and runs again. Every call goes through {@link RedisConnection#call},
