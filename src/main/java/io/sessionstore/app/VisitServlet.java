@@ -48,7 +48,7 @@ public final class VisitServlet extends HttpServlet {
         } catch (RedisException | SessionStoreUnavailableException e) {
             // Redisson's message names the key, and so the email: keep it out of the log.
             unavailableWarning.warn("Answering 503: the visit counter does not answer ({})",
-                    e.getClass().getSimpleName());
+                    e instanceof SessionStoreUnavailableException ? e.getMessage() : e.getClass().getSimpleName());
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The visit counter is unavailable");
             return;
         }

@@ -173,9 +173,8 @@ public final class SessionFilter implements Filter {
                 throw e;
             }
             boolean full = unavailable instanceof SessionStoreFullException;
-            Throwable cause = unavailable.getCause() != null ? unavailable.getCause() : unavailable;
-            unavailableWarning.warn("Answering {}: the session store {} ({})", settings.failureStatus(),
-                    full ? "is full: Redis is at its maxmemory" : "does not answer", cause.getClass().getSimpleName());
+            // The store's own words, which never quote Redis's (those name keys and values).
+            unavailableWarning.warn("Answering {}: {}", settings.failureStatus(), unavailable.getMessage());
             if (!response.isCommitted()) {
                 response.resetBuffer();
                 response.sendError(settings.failureStatus(),
@@ -202,10 +201,8 @@ public final class SessionFilter implements Filter {
         warnIfRedisMayEvictSessions(connection);
         SessionStore store;
         if (settings.nearCache()) {
-            // A delete waits for the other nodes' near caches at most one housekeeping interval; a node that did
-            // not acknowledge in time (cut off from Redis) still stops using its copy within the trust bound.
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
-                    settings.housekeepingInterval());
+                    settings.nearCacheTrust());
             store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
                     settings.housekeepingInterval(), feed, settings.replicaAcks()), feed,
                     settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());

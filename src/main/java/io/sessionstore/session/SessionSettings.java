@@ -41,8 +41,9 @@ import java.util.function.UnaryOperator;
  *                            this is how long the near cache trusts a copy Redis has not confirmed
  *                            ({@link #nearCacheTrust()})
  * @param replicaAcks         how many Redis replicas must acknowledge each session write ({@code WAIT}) before the
- *                            response, 0 to 16; empty: {@code auto}, 1 from the moment every Redis master has a
- *                            replica connected (checked every 5 s until then), else 0. A write
+ *                            response, 0 to 16; empty: {@code auto}, 1 from the moment a Sentinel group or a
+ *                            Redis Cluster has replicas to fail over to (checked every 5 s until then), else 0 (a
+ *                            single server is never failed over to a replica). A write
  *                            too few replicas confirm within half the Redis timeout fails (503): a failover then
  *                            never loses an acknowledged login, logout or change
  */

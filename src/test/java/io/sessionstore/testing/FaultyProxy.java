@@ -45,6 +45,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final Set<Link> links = new HashSet<>();
     private Fault fault = Fault.NONE;
     private Duration delay = Duration.ZERO;
+    private Duration replyDelay = Duration.ZERO;
 
     private FaultyProxy(ServerSocket server, String targetHost, int targetPort) {
         this.server = server;
@@ -112,15 +113,25 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     /**
-     * Forwards each chunk only once {@code delay} has passed since it was read, in order; {@link Duration#ZERO}
-     * forwards at once again. A new delay also applies to the chunks waiting already.
+     * Forwards each chunk, both ways, only once {@code delay} has passed since it was read, in order;
+     * {@link Duration#ZERO} forwards at once again. A new delay also applies to the chunks waiting already.
      */
     public void delay(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("negative delay " + delay);
+        delay(delay, delay);
+    }
+
+    /** As {@link #delay(Duration)}, for what the target sends only: replies and pub/sub messages come late. */
+    public void delayReplies(Duration delay) {
+        delay(Duration.ZERO, delay);
+    }
+
+    private void delay(Duration towardTarget, Duration towardClient) {
+        if (towardTarget.isNegative() || towardClient.isNegative()) {
+            throw new IllegalArgumentException("negative delay " + towardTarget + ", " + towardClient);
         }
         synchronized (lock) {
-            this.delay = delay;
+            this.delay = towardTarget;
+            this.replyDelay = towardClient;
             lock.notifyAll();
         }
     }
@@ -314,7 +325,8 @@ public final class FaultyProxy implements AutoCloseable {
                     if (head == null || stopped()) {
                         lock.wait();
                     } else {
-                        long wait = head.readAtNanos() + delay.toNanos() - System.nanoTime();
+                        long wait = head.readAtNanos() + (towardClient ? replyDelay : delay).toNanos()
+                                - System.nanoTime();
                         if (wait <= 0) {
                             return queue.poll();
                         }

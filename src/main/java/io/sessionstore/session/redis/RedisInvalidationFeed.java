@@ -27,14 +27,15 @@ import org.redisson.connection.ConnectionListener;
  *
  * <h2>Deletes acknowledged</h2>
  * A logout must hold on every node once its response is sent, also against the old cookies replayed at once on
- * another node, whose near cache may not have handled the announcement yet. So a node that deletes a session waits,
- * up to a bound, until every subscriber the announcement reached has acknowledged it ({@link #deleting}): each node
- * that receives a delete naming a node drops the session from its cache first, then publishes the sequence number
- * on that node's acknowledgement channel (one message per receiving node). The deleting node's own subscription
- * counts by itself. A subscriber that never acknowledges (an old node, a {@code redis-cli SUBSCRIBE}) costs each
- * delete the bound; a node cut off from Redis stops using its cache within its trust bound anyway. On Redis
- * Cluster, {@code PUBLISH} counts only the subscribers of the cluster node that ran the delete, so the wait covers
- * those only. Thread-safe.
+ * another node, whose near cache may not have handled the announcement yet. So a node that deletes a session waits
+ * until every subscriber the announcement reached has acknowledged it ({@link #deleting}): each node that receives a
+ * delete naming a node drops the session from its cache first, then publishes the sequence number on that node's
+ * acknowledgement channel (one message per receiving node). The deleting node's own subscription counts by itself.
+ * The wait is bounded by the near caches' trust bound: by then every copy that Redis confirmed before the delete is
+ * no longer used, so a node whose messages lag or that is cut off cannot serve the session after the response
+ * either; such a node, or a subscriber that never acknowledges (a {@code redis-cli SUBSCRIBE}), costs each delete
+ * that bound. On Redis Cluster, {@code PUBLISH} counts only the subscribers of the cluster node that ran it, so the
+ * channel's subscriber count stands in ({@link #receivers}). Thread-safe.
  */
 public final class RedisInvalidationFeed implements InvalidationFeed {
 
@@ -49,6 +50,9 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     private final Duration ackBound;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Long, PendingDelete> pending = new ConcurrentHashMap<>();
+    private final boolean cluster;
+    private volatile long subscribers;
+    private volatile long subscribersCountedAtNanos;
     private final AtomicBoolean attempting = new AtomicBoolean();
     private volatile Listener listener;
     private volatile boolean subscribed;
@@ -60,7 +64,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     /**
      * Starts nothing: the subscription is made on the first {@link #subscribe}.
      *
-     * @param ackBound how long a delete waits at most for its acknowledgements
+     * @param ackBound how long a delete waits at most for its acknowledgements: the near caches' trust bound
      */
     public RedisInvalidationFeed(RedisConnection connection, String keyPrefix, Duration ackBound) {
         this.connection = connection;
@@ -68,6 +72,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         this.topic = connection.client().getTopic(format.channel(), StringCodec.INSTANCE);
         this.acks = connection.client().getTopic(format.ackChannel(node), StringCodec.INSTANCE);
         this.ackBound = ackBound;
+        this.cluster = connection.client().getConfig().isClusterConfig();
         connection.addConnectionListener(new ConnectionListener() {
             @Override
             public void onConnect(InetSocketAddress address) {
@@ -145,6 +150,24 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         PendingDelete delete = new PendingDelete(sequence.incrementAndGet());
         pending.put(delete.sequence, delete);
         return delete;
+    }
+
+    /**
+     * The subscribers a delete's announcement reached, this node's own included: {@code PUBLISH}'s count, except on
+     * Redis Cluster, where that counts the subscribers of one cluster node only and the channel's subscriber count
+     * ({@code PUBSUB NUMSUB} on the node the subscriptions are made on, asked at most once a second) stands in.
+     *
+     * @param published {@code PUBLISH}'s answer
+     */
+    long receivers(long published) {
+        if (!cluster) {
+            return published;
+        }
+        if (System.nanoTime() - subscribersCountedAtNanos > 1_000_000_000L) {
+            subscribers = topic.countSubscribers();
+            subscribersCountedAtNanos = System.nanoTime();
+        }
+        return Math.max(published, subscribers);
     }
 
     private void announced(String message) {

@@ -441,7 +441,7 @@ public final class RedisSessionStore implements SessionStore {
         try {
             Long reply = delete.apply(pending.deleteArgs(id));
             long answer = reply == null ? 0 : reply;
-            if (answer > 1 && !pending.await(answer - 1)) {
+            if (answer > 0 && !pending.await(acknowledgedBy.receivers(answer - 1))) {
                 log.debug("Not every near cache acknowledged a session delete within the bound");
             }
             return answer;

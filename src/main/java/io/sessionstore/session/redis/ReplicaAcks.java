@@ -1,18 +1,25 @@
 package io.sessionstore.session.redis;
 
 import io.sessionstore.session.store.SessionStoreUnavailableException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisClusterMaster;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.api.redisnode.RedisSentinel;
+import org.redisson.api.redisnode.RedisSentinelMasterSlave;
 import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many replicas must acknowledge a session write before it counts as done, and the {@code WAIT} that asks them.
@@ -24,15 +31,16 @@ import org.redisson.client.RedisException;
  * write's own pipelined batch, it costs no extra round trip, only the replica's delay. A write that too few replicas
  * confirm fails as unavailable (503): it may survive or not, but it was never acknowledged to the user.
  *
- * <p>{@code auto} asks for one replica from the moment every master of the client's topology (a single server, the
- * master of a Sentinel group, each master of a Cluster) has a replica connected, looked at every 5 s until then; and
- * keeps asking after that. It never goes back to none by itself: the moment replicas disconnect is the moment a
+ * <p>{@code auto} asks for one replica from the moment the topology has replicas a failover can promote (a Sentinel
+ * group whose sentinels know a replica of the master that is not down, a Cluster whose every slot range has a
+ * replica; never a single server), looked at by a write every 5 s until then; and keeps asking after that. It never goes back to none by itself: the moment replicas disconnect is the moment a
  * failover may drop what a master acknowledges alone (a master whose replica was just promoted still takes writes
  * until it is told). So a master that lost its replica for good refuses session writes until it has one again, or
  * until the setting says 0. Thread-safe.
  */
 public final class ReplicaAcks {
 
+    private static final Logger log = LoggerFactory.getLogger(ReplicaAcks.class);
     private static final long TOPOLOGY_CHECK_NANOS = 5_000_000_000L;
 
     private final RedisConnection connection;
@@ -43,6 +51,7 @@ public final class ReplicaAcks {
     private volatile int fromTopology;
     private volatile long checkedAtNanos;
     private volatile boolean checked;
+    private volatile boolean warned;
 
     /**
      * Starts nothing: the topology is first looked at by the first write.
@@ -103,40 +112,57 @@ public final class ReplicaAcks {
     /** @throws SessionStoreUnavailableException when fewer than {@code required} replicas confirmed the batch */
     private void check(BatchResult<?> result, int required) {
         if (required > 0 && result.getSyncedSlaves() < required) {
-            throw new SessionStoreUnavailableException("Session write confirmed by " + result.getSyncedSlaves()
+            throw new SessionStoreUnavailableException("Write confirmed by " + result.getSyncedSlaves()
                     + " of " + required + " replicas within " + timeout.toMillis() + " ms", null);
         }
     }
 
-    /** One {@code INFO replication} per master: 1 when every master has a replica connected ({@code connected_slaves}). */
+    /**
+     * Whether the topology has replicas to fail over to, as the client's topology sees them: Redis Cluster's own
+     * ({@code CLUSTER SLOTS}: every slot range served by a replica too), or Sentinel's list of the master's replicas (one not down). A single
+     * server gets none, whatever connects to it as a replica ({@code redis-cli --rdb} does): no client fails over to
+     * it, so a {@code WAIT} would protect nothing. A topology that cannot be read (an ACL without the
+     * {@code SENTINEL} command, a sentinel away) counts as none for now, with one warning, and is read again later.
+     */
     private void checkTopology() {
-        int replicas;
         try {
-            List<? extends RedisNode> masters = masters();
-            replicas = !masters.isEmpty() && masters.stream().allMatch(master -> Integer.parseInt(
-                    master.info(RedisNode.InfoSection.REPLICATION).getOrDefault("connected_slaves", "0")) > 0)
-                    ? 1 : 0;
-        } catch (IllegalArgumentException unknownTopology) {
-            replicas = 0; // a replicated or master/slave configuration: set the number
+            fromTopology = replicasToFailOverTo() ? 1 : 0;
         } catch (RedisException e) {
-            // A master that does not answer (failing over): none so far, and the next write asks again.
-            if (checked) {
-                return;
+            if (!warned) {
+                warned = true;
+                log.warn("SESSION_REPLICA_ACKS=auto cannot read the Redis topology ({}): session writes are not "
+                        + "confirmed by a replica until it can; set SESSION_REPLICA_ACKS to a number to decide",
+                        e.getMessage());
             }
-            throw e;
         }
-        fromTopology = replicas;
         checkedAtNanos = System.nanoTime();
         checked = true;
     }
 
-    private List<? extends RedisNode> masters() {
+    private boolean replicasToFailOverTo() {
         if (cluster) {
-            return List.copyOf(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
+            // CLUSTER SLOTS: the nodes serving each slot range, its master first, then the replicas that are up.
+            for (RedisClusterMaster master : client.getRedisNodes(RedisNodes.CLUSTER).getMasters()) {
+                Collection<Set<String>> ranges = master.clusterSlots().values();
+                return !ranges.isEmpty() && ranges.stream().allMatch(nodes -> nodes.size() > 1);
+            }
+            return false;
         }
-        if (client.getConfig().isSentinelConfig()) {
-            return List.of(client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
+        if (!client.getConfig().isSentinelConfig()) {
+            return false;
         }
-        return List.of(client.getRedisNodes(RedisNodes.SINGLE).getInstance());
+        RedisSentinelMasterSlave nodes = client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
+        InetSocketAddress master = nodes.getMaster().getAddr();
+        for (RedisSentinel sentinel : nodes.getSentinels()) {
+            for (Map<String, String> monitored : sentinel.getMasters()) {
+                if (master.getAddress().getHostAddress().equals(monitored.get("ip"))
+                        && String.valueOf(master.getPort()).equals(monitored.get("port"))) {
+                    return sentinel.getSlaves(monitored.get("name")).stream()
+                            .map(replica -> replica.getOrDefault("flags", ""))
+                            .anyMatch(flags -> !flags.contains("s_down") && !flags.contains("disconnected"));
+                }
+            }
+        }
+        return false;
     }
 }

@@ -8,6 +8,7 @@ import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RedisClusterNodes;
 import io.sessionstore.testing.RedisSentinelGroup;
 import io.sessionstore.testing.TestRedis;
@@ -114,6 +115,9 @@ class FailoverTest {
         AtomicLong lastFailure = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         try (RedisConnection connection = RedisConnection.open(settings)) {
+            // The topology as Redis gossips it reaches every node a moment after the cluster is formed.
+            Poll.until(Duration.ofSeconds(10), "auto sees the replicas, so that writes wait for one",
+                    () -> new ReplicaAcks(connection, OptionalInt.empty()).required() == 1);
             RedisSessionStore store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, null,
                     OptionalInt.empty());
             VisitCounter visits = new VisitCounter(connection, new ReplicaAcks(connection, OptionalInt.empty()),
@@ -175,6 +179,7 @@ class FailoverTest {
             stop.set(true);
             for (Thread writer : writers) {
                 writer.join(10_000);
+                assertTrue(!writer.isAlive(), "a writer still runs");
             }
             store.close();
             System.out.printf("%s: failover took %d ms; %d acknowledged sessions, %d counter updates; %d writes"
