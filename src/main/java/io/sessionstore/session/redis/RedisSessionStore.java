@@ -160,7 +160,7 @@ public final class RedisSessionStore implements SessionStore {
         startSender();
     }
 
-    /** Told from the background thread, once per touch sent, after the send's batch came back. */
+    /** Told once per touch sent, after the send's batch came back: on the background thread, or on the closing one. */
     @Override
     public void addTouchListener(TouchListener listener) {
         touchListeners.add(listener);

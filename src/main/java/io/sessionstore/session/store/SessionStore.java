@@ -90,8 +90,9 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Asks to be told, for each touch that reaches the store, the session's version there at that moment: what a
-     * near cache needs to bound how long it trusts a copy (a session deleted or changed by anyone, an operator's
-     * {@code DEL} or a {@code FLUSHALL} included, is noticed by the next touch). The default tells nothing, which
+     * near cache needs to bound how long it trusts a copy (a session deleted, expired or given a new version by
+     * anyone, an operator's {@code DEL} or a {@code FLUSHALL} included, is noticed by the next touch; fields changed
+     * without a new version are not). The default tells nothing, which
      * is safe: a copy that is never confirmed is used only until its trust runs out, then loaded again.
      *
      * @param listener called from the store's own threads (or the toucher's, for a store that touches at once);
