@@ -315,11 +315,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                         StringCodec.INSTANCE).addAsync(due, id));
-                drained.deletes().forEach(id -> {
-                    String key = format.key(id);
-                    batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
-                            RScript.ReturnType.INTEGER, List.of(key), format.deleteArgs(id));
-                });
+                drained.deletes().forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
             }));
             for (int i = 0; i < touched.size(); i++) {
                 long version = ((Number) replies.get(i)).longValue();

@@ -6,14 +6,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisClusterMaster;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.api.redisnode.RedisSentinel;
 import org.redisson.api.redisnode.RedisSentinelMasterSlave;
@@ -49,8 +47,8 @@ public final class ReplicaAcks {
     private final Duration timeout;
     private final boolean cluster;
     private volatile int fromTopology;
-    private volatile long checkedAtNanos;
-    private volatile boolean checked;
+    /** When the topology was last looked at; at first, long enough ago for the first write to look. */
+    private volatile long checkedAtNanos = System.nanoTime() - TOPOLOGY_CHECK_NANOS - 1;
     private volatile boolean warned;
 
     /**
@@ -89,7 +87,7 @@ public final class ReplicaAcks {
         if (configured.isPresent()) {
             return configured.getAsInt();
         }
-        if (fromTopology == 0 && (!checked || System.nanoTime() - checkedAtNanos > TOPOLOGY_CHECK_NANOS)) {
+        if (fromTopology == 0 && System.nanoTime() - checkedAtNanos > TOPOLOGY_CHECK_NANOS) {
             checkTopology();
         }
         return fromTopology;
@@ -119,7 +117,8 @@ public final class ReplicaAcks {
 
     /**
      * Whether the topology has replicas to fail over to, as the client's topology sees them: Redis Cluster's own
-     * ({@code CLUSTER SLOTS}: every slot range served by a replica too), or Sentinel's list of the master's replicas (one not down). A single
+     * ({@code CLUSTER SLOTS}: every slot range served by a replica too), or Sentinel's list of the master's replicas
+     * (one not down). A single
      * server gets none, whatever connects to it as a replica ({@code redis-cli --rdb} does): no client fails over to
      * it, so a {@code WAIT} would protect nothing. A topology that cannot be read (an ACL without the
      * {@code SENTINEL} command, a sentinel away) counts as none for now, with one warning, and is read again later.
@@ -136,17 +135,16 @@ public final class ReplicaAcks {
             }
         }
         checkedAtNanos = System.nanoTime();
-        checked = true;
     }
 
     private boolean replicasToFailOverTo() {
         if (cluster) {
-            // CLUSTER SLOTS: the nodes serving each slot range, its master first, then the replicas that are up.
-            for (RedisClusterMaster master : client.getRedisNodes(RedisNodes.CLUSTER).getMasters()) {
-                Collection<Set<String>> ranges = master.clusterSlots().values();
-                return !ranges.isEmpty() && ranges.stream().allMatch(nodes -> nodes.size() > 1);
-            }
-            return false;
+            // CLUSTER SLOTS, asked of any master: each slot range's master first, then its replicas that are up.
+            return client.getRedisNodes(RedisNodes.CLUSTER).getMasters().stream().findFirst()
+                    .map(master -> master.clusterSlots().values())
+                    .filter(ranges -> !ranges.isEmpty())
+                    .map(ranges -> ranges.stream().allMatch(nodes -> nodes.size() > 1))
+                    .orElse(false);
         }
         if (!client.getConfig().isSentinelConfig()) {
             return false;
