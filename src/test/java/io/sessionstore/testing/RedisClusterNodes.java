@@ -85,6 +85,72 @@ public final class RedisClusterNodes implements AutoCloseable {
     }
 
     /**
+     * Moves the slot of {@code key} to the master on {@code toPort}, its keys with it, as {@code redis-cli --cluster
+     * reshard} does ({@code CLUSTER SETSLOT} IMPORTING and MIGRATING, {@code MIGRATE}, then NODE on every master).
+     * Redis unsubscribes the clients subscribed to the slot's sharded channels.
+     */
+    public void moveSlot(String key, int toPort) throws IOException {
+        int fromPort = masterPortForKey(key);
+        if (fromPort == toPort) {
+            throw new IllegalArgumentException("The slot of " + key + " is on port " + toPort + " already");
+        }
+        List<String[]> nodeLines = clusterNodes(toPort);
+        String fromId = nodeId(nodeLines, fromPort);
+        String toId = nodeId(nodeLines, toPort);
+        try (RespClient from = client(fromPort); RespClient to = client(toPort)) {
+            String slot = Long.toString(from.number("CLUSTER", "KEYSLOT", key));
+            to.call("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+            from.call("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+            for (String k : from.list("CLUSTER", "GETKEYSINSLOT", slot, "1000")) {
+                from.call("MIGRATE", "127.0.0.1", Integer.toString(toPort), k, "0", "5000");
+            }
+            to.call("CLUSTER", "SETSLOT", slot, "NODE", toId);
+            from.call("CLUSTER", "SETSLOT", slot, "NODE", toId);
+            for (String[] node : nodeLines) {
+                if (node[2].contains("master") && !node[2].contains("fail") && port(node) != fromPort
+                        && port(node) != toPort) {
+                    try (RespClient other = client(port(node))) {
+                        other.call("CLUSTER", "SETSLOT", slot, "NODE", toId);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The pub/sub messages the running nodes sent each other over the cluster bus so far: {@code PUBLISH}es
+     * broadcast and {@code SPUBLISH}es passed within a shard ({@code CLUSTER INFO}'s
+     * {@code cluster_stats_messages_publish_sent} and {@code cluster_stats_messages_publishshard_sent}).
+     */
+    public long busMessagesSent() throws IOException {
+        long sent = 0;
+        for (int port : liveNodes()) {
+            try (RespClient client = client(port)) {
+                for (String line : client.text("CLUSTER", "INFO").split("\r\n")) {
+                    if (line.startsWith("cluster_stats_messages_publish_sent:")
+                            || line.startsWith("cluster_stats_messages_publishshard_sent:")) {
+                        sent += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                    }
+                }
+            }
+        }
+        return sent;
+    }
+
+    /** The ports of the masters, by CLUSTER NODES. */
+    public List<Integer> masterPorts() throws IOException {
+        return clusterNodes(anyLiveNode()).stream()
+                .filter(node -> node[2].contains("master") && !node[2].contains("fail"))
+                .map(RedisClusterNodes::port)
+                .toList();
+    }
+
+    private static String nodeId(List<String[]> nodeLines, int port) {
+        return nodeLines.stream().filter(node -> port(node) == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No node on port " + port))[0];
+    }
+
+    /**
      * Kills the master on {@code port} (SIGKILL); {@link #awaitClusterOk(Duration)} then waits for its replica to
      * take over.
      */

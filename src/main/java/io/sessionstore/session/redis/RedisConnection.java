@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.redisson.Redisson;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
@@ -29,9 +30,11 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.BaseConfig;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.EqualJitterDelay;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.config.SubscriptionMode;
 import org.redisson.connection.ConnectionListener;
 
 /**
@@ -56,10 +59,15 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisSettings settings;
     private final RedissonClient client;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final boolean subscribesOnReplicas;
 
-    private RedisConnection(RedisSettings settings) throws IOException {
+    private RedisConnection(RedisSettings settings, boolean subscriptionsOnly) throws IOException {
         this.settings = settings;
-        Config config = config(settings);
+        ConnectionBounds config = config(settings);
+        if (subscriptionsOnly) {
+            config.forSubscriptionsOnly();
+        }
+        this.subscribesOnReplicas = config.subscribesOnReplicas;
         config.setConnectionListener(new ConnectionListener() {
             @Override
             public void onConnect(InetSocketAddress address) {
@@ -81,7 +89,7 @@ public final class RedisConnection implements AutoCloseable {
      * @throws IllegalArgumentException when the configuration is refused by Redisson
      */
     public static RedisConnection open(RedisSettings settings) throws IOException {
-        return new RedisConnection(settings);
+        return new RedisConnection(settings, false);
     }
 
     /** The client, for commands of the application's own. Prefer {@link #call} for calls on request threads. */
@@ -129,9 +137,33 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Another client of the same settings for a Redis Cluster's subscriptions only, its own to close: for
+     * subscriptions that may have to be made afresh (see {@link RedisInvalidationFeed}). It keeps few threads and
+     * connections, and starts while a shard has no master.
+     *
+     * @throws IOException when the YAML file cannot be read or parsed any more
+     */
+    RedisConnection forSubscriptions() throws IOException {
+        return new RedisConnection(settings, true);
+    }
+
     /** How long a command may take to answer. */
     Duration timeout() {
         return settings.timeout();
+    }
+
+    /** Whether the client talks to a Redis Cluster, where the session store announces its changes sharded. */
+    boolean cluster() {
+        return client.getConfig().isClusterConfig();
+    }
+
+    /**
+     * Whether subscriptions are made on replicas ({@code subscriptionMode: SLAVE} in the YAML file): then
+     * {@code PUBLISH} and {@code SPUBLISH}, run on a master, do not count the subscribers they reached.
+     */
+    boolean subscribesOnReplicas() {
+        return subscribesOnReplicas;
     }
 
     /** Told of every connection made and lost, from Redisson's threads. */
@@ -146,10 +178,10 @@ public final class RedisConnection implements AutoCloseable {
         client.shutdown(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    static Config config(RedisSettings settings) throws IOException {
+    static ConnectionBounds config(RedisSettings settings) throws IOException {
         Set<String> keysSet = new HashSet<>();
         Config loaded = settings.configFile() != null ? fromYaml(settings, keysSet) : fromUrl(settings);
-        Config config = new ConnectionBounds(loaded, keysSet);
+        ConnectionBounds config = new ConnectionBounds(loaded, keysSet);
         config.setLazyInitialization(true);
         config.setUseScriptCache(true);
         config.setNettyHook(new TimedOutConnectionCloser());
@@ -162,13 +194,39 @@ public final class RedisConnection implements AutoCloseable {
      * not answered within the interval, and subscribes again on the new one), so a silent partition costs the near
      * cache its feed within about 2 s instead of Redisson's default of 30 to 60 s; and reconnection attempts at
      * most 1 s apart (Redisson's default backs off to 10 s), so a node is back within about 1 s of the network
-     * healing. Redisson shows a loaded configuration's server settings to its subclasses only.
+     * healing; and a Redis Cluster's topology read every second (Redisson's default: 5 s), so that subscriptions to
+     * sharded channels whose slot moved are found unsubscribed within about 1 s. Redisson shows a loaded
+     * configuration's server settings to its subclasses only.
      */
-    private static final class ConnectionBounds extends Config {
+    static final class ConnectionBounds extends Config {
         private static final int PING_INTERVAL_MILLIS = 1_000;
+        private static final int SCAN_INTERVAL_MILLIS = 1_000;
+
+        private final boolean subscribesOnReplicas;
+
+        /**
+         * A cluster client for subscriptions only: two threads of each kind, one idle connection per node, and no
+         * check that every slot has a master (which fails the start of a client while a shard fails over; a channel
+         * of that shard fails to subscribe instead).
+         */
+        void forSubscriptionsOnly() {
+            setThreads(2);
+            setNettyThreads(2);
+            ClusterServersConfig cluster = getClusterServersConfig();
+            if (cluster != null) {
+                cluster.setCheckSlotsCoverage(false);
+                cluster.setMasterConnectionMinimumIdleSize(1);
+                cluster.setMasterConnectionPoolSize(2);
+                cluster.setSlaveConnectionMinimumIdleSize(1);
+                cluster.setSlaveConnectionPoolSize(2);
+            }
+        }
 
         ConnectionBounds(Config loaded, Set<String> keysSet) {
             super(loaded);
+            subscribesOnReplicas = Stream.of(getClusterServersConfig(), getSentinelServersConfig(),
+                            getReplicatedServersConfig(), getMasterSlaveServersConfig())
+                    .anyMatch(servers -> servers != null && servers.getSubscriptionMode() == SubscriptionMode.SLAVE);
             for (BaseConfig<?> servers : Arrays.asList(getSingleServerConfig(), getClusterServersConfig(),
                     getSentinelServersConfig(), getReplicatedServersConfig(), getMasterSlaveServersConfig())) {
                 if (servers == null) {
@@ -180,6 +238,9 @@ public final class RedisConnection implements AutoCloseable {
                 if (!keysSet.contains("reconnectionDelay")) {
                     servers.setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)));
                 }
+            }
+            if (getClusterServersConfig() != null && !keysSet.contains("scanInterval")) {
+                getClusterServersConfig().setScanInterval(SCAN_INTERVAL_MILLIS);
             }
         }
     }

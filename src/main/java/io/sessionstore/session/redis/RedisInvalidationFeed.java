@@ -1,13 +1,19 @@
 package io.sessionstore.session.redis;
 
 import io.sessionstore.session.cache.InvalidationFeed;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
@@ -17,13 +23,18 @@ import org.redisson.connection.ConnectionListener;
 
 /**
  * The session store's announcements (see {@link RedisSessionFormat}: every change is published by the script that
- * makes it), as an {@link InvalidationFeed} through a Redis pub/sub subscription.
+ * makes it, or on Redis Cluster by the store right after it on one of the sharded channels), as an
+ * {@link InvalidationFeed} through Redis pub/sub subscriptions.
  *
- * <p>Subscribed only once Redis has confirmed the subscription with the message listener in place. Lost as soon as
- * any connection of the client drops (messages may have been lost with it) and when Redis reports the channel
- * unsubscribed. After that, Redisson subscribes again by itself after a reconnection, and that confirmation makes
- * the feed subscribed again; if anything failed, the next {@link #subscribe} starts afresh, at most once a second,
- * so the cache comes back as soon as Redis does.
+ * <p>Subscribed only once Redis has confirmed the subscription of every channel with the message listener in place.
+ * Lost as soon as a connection of the subscribing client drops (messages may have been lost with it) and when Redis
+ * reports a channel unsubscribed (as Redis Cluster does to a sharded channel whose slot moved to another shard, which
+ * Redisson notices at its next topology scan). After that, Redisson subscribes again by itself after a reconnection,
+ * and once every channel is confirmed again the feed is subscribed; otherwise the next {@link #subscribe} starts
+ * afresh, at most once a second, each attempt bounded by twice the connection's timeout, so the cache comes back as
+ * soon as Redis does. On Redis Cluster every attempt subscribes through a client of its own, made for it and closed
+ * once a later one succeeds: Redisson 3.52 does not subscribe again to a sharded channel whose slot moved, and keeps
+ * that channel's subscription lock (and every channel's sharing its lock stripe) taken for good, in that client.
  *
  * <h2>Deletes acknowledged</h2>
  * A logout must hold on every node once its response is sent, also against the old cookies replayed at once on
@@ -34,56 +45,46 @@ import org.redisson.connection.ConnectionListener;
  * The wait is bounded by the near caches' trust bound: by then every copy that Redis confirmed before the delete is
  * no longer used, so a node whose messages lag or that is cut off cannot serve the session after the response
  * either; such a node, or a subscriber that never acknowledges (a {@code redis-cli SUBSCRIBE}), costs each delete
- * that bound. On Redis Cluster, {@code PUBLISH} counts only the subscribers of the cluster node that ran it, so the
- * channel's subscriber count stands in ({@link #receivers}). Thread-safe.
+ * that bound. The subscribers reached are {@code PUBLISH}'s or {@code SPUBLISH}'s count; a delete waits the whole
+ * bound when that count cannot be relied on ({@link #receivers}). Thread-safe.
  */
 public final class RedisInvalidationFeed implements InvalidationFeed {
 
     private static final long RETRY_MILLIS = 1_000;
+    /** How long the most subscribers a message reached is remembered: a node that left is no longer waited for. */
+    private static final long RECEIVERS_MEMORY_NANOS = 10_000_000_000L;
 
-    private final RTopic topic;
     private final RedisConnection connection;
     private final RedisSessionFormat format;
     /** Names this node in the deletes it waits for: random, so that restarts and other nodes never collide. */
     private final String node = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
-    private final RTopic acks;
     private final Duration ackBound;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Long, PendingDelete> pending = new ConcurrentHashMap<>();
-    private final boolean cluster;
-    private volatile long subscribers;
-    private volatile long subscribersCountedAtNanos;
     private final AtomicBoolean attempting = new AtomicBoolean();
+    /** The channels whose subscription Redis has not confirmed since the feed was last lost. */
+    private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
+    /** The subscriptions that announcements arrive on; null before the first attempt succeeded. */
+    private volatile Subscriptions current;
     private volatile Listener listener;
     private volatile boolean subscribed;
-    /** Set once both of this feed's listeners are registered: only then may a confirmation count. */
-    private volatile boolean listening;
     private volatile long nextAttemptMillis;
     private volatile boolean closed;
+    private long mostReceivers;
+    private long mostReceiversAtNanos;
 
     /**
-     * Starts nothing: the subscription is made on the first {@link #subscribe}.
+     * Starts nothing: the subscriptions are made on the first {@link #subscribe}.
      *
      * @param ackBound how long a delete waits at most for its acknowledgements: the near caches' trust bound
      */
     public RedisInvalidationFeed(RedisConnection connection, String keyPrefix, Duration ackBound) {
         this.connection = connection;
-        this.format = new RedisSessionFormat(keyPrefix, 0, 0);
-        this.topic = connection.client().getTopic(format.channel(), StringCodec.INSTANCE);
-        this.acks = connection.client().getTopic(format.ackChannel(node), StringCodec.INSTANCE);
+        this.format = new RedisSessionFormat(keyPrefix, 0, 0, connection.cluster());
         this.ackBound = ackBound;
-        this.cluster = connection.client().getConfig().isClusterConfig();
-        connection.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void onConnect(InetSocketAddress address) {
-                // A new connection loses nothing; a dropped one was reported below.
-            }
-
-            @Override
-            public void onDisconnect(InetSocketAddress address) {
-                lost();
-            }
-        });
+        if (!format.sharded()) {
+            watch(connection, () -> true);
+        }
     }
 
     @Override
@@ -93,37 +94,61 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
                 || !attempting.compareAndSet(false, true)) {
             return;
         }
-        listening = false;
-        try {
-            // Removing every listener unsubscribes, so the adds below wait for a fresh confirmation from Redis.
-            acks.removeAllListenersAsync()
-                    .thenCompose(removed -> acks.addListenerAsync(String.class, (channel, message) -> acked(message)))
-                    .thenCompose(id -> topic.removeAllListenersAsync())
-                    .thenCompose(removed -> topic.addListenerAsync(new Status()))
-                    .thenCompose(id -> topic.addListenerAsync(String.class, (channel, message) -> announced(message)))
-                    .whenComplete((id, error) -> attempted(error == null));
-        } catch (RedisException e) {
-            attempted(false); // a client that has never reached Redis fails at once
+        if (!format.sharded()) {
+            attempt(new Subscriptions(connection, false));
+            return;
         }
+        // Making a client takes a while: not on the request thread that asked.
+        Thread maker = new Thread(() -> {
+            try {
+                RedisConnection own = connection.forSubscriptions();
+                Subscriptions subscriptions = new Subscriptions(own, true);
+                watch(own, () -> current == subscriptions);
+                attempt(subscriptions);
+            } catch (IOException | RuntimeException e) {
+                attempted(null, false);
+            }
+        }, "session-store-subscriber");
+        maker.setDaemon(true);
+        maker.setContextClassLoader(RedisInvalidationFeed.class.getClassLoader());
+        maker.start();
     }
 
     @Override
     public void close() {
         closed = true;
         lost();
-        try {
-            topic.removeAllListeners();
-            acks.removeAllListeners();
-        } catch (RedisException e) {
-            // Redis is gone: so is the subscription
+        Subscriptions last = current;
+        if (last != null) {
+            last.close();
         }
     }
 
-    private void attempted(boolean succeeded) {
+    /** Makes {@code subscriptions} and, once Redis confirmed them all, has them deliver in place of the last ones. */
+    private void attempt(Subscriptions subscriptions) {
+        try {
+            subscriptions.start()
+                    // Redisson may never complete a subscription whose slot moved meanwhile: given up on.
+                    .orTimeout(2 * connection.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((done, error) -> attempted(subscriptions, error == null));
+        } catch (RedisException e) {
+            attempted(subscriptions, false); // a client that has never reached Redis fails at once
+        }
+    }
+
+    private void attempted(Subscriptions subscriptions, boolean succeeded) {
         if (succeeded && !closed) {
-            listening = true;
+            Subscriptions last = current;
+            current = subscriptions;
+            if (last != null && last != subscriptions && last.owned) {
+                last.closeLater();
+            }
+            unconfirmed.clear();
             confirmed();
         } else {
+            if (subscriptions != null && subscriptions.owned) {
+                subscriptions.closeLater();
+            }
             nextAttemptMillis = System.currentTimeMillis() + RETRY_MILLIS;
         }
         attempting.set(false);
@@ -135,11 +160,29 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     }
 
     private void lost() {
+        unconfirmed.addAll(format.channels());
         subscribed = false;
         Listener current = listener;
         if (current != null) {
             current.lost();
         }
+    }
+
+    /** Loses the feed when {@code client} drops a connection while {@code delivering} says it is the one in use. */
+    private void watch(RedisConnection client, BooleanSupplier delivering) {
+        client.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void onConnect(InetSocketAddress address) {
+                // A new connection loses nothing; a dropped one was reported below.
+            }
+
+            @Override
+            public void onDisconnect(InetSocketAddress address) {
+                if (delivering.getAsBoolean()) {
+                    lost();
+                }
+            }
+        });
     }
 
     /**
@@ -153,21 +196,27 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     }
 
     /**
-     * The subscribers a delete's announcement reached, this node's own included: {@code PUBLISH}'s count, except on
-     * Redis Cluster, where that counts the subscribers of one cluster node only and the channel's subscriber count
-     * ({@code PUBSUB NUMSUB} on the node the subscriptions are made on, asked at most once a second) stands in.
+     * The subscribers a delete's announcement reached, this node's own included: {@code PUBLISH}'s or
+     * {@code SPUBLISH}'s count, which covers every subscriber when subscriptions are made on masters (Redisson's
+     * default). Unknown, so more than will ever answer, when they are made on replicas, when nothing was published,
+     * or when the count is below the most any announcement reached within the last 10 s: a node whose subscription
+     * Redis dropped (a sharded channel's slot moved) is not counted, yet may hold a copy.
      *
-     * @param published {@code PUBLISH}'s answer
+     * @param published the count, or a negative number when the announcement could not be sent
      */
     long receivers(long published) {
-        if (!cluster) {
-            return published;
+        if (published < 0 || connection.subscribesOnReplicas()) {
+            return Long.MAX_VALUE;
         }
-        if (System.nanoTime() - subscribersCountedAtNanos > 1_000_000_000L) {
-            subscribers = topic.countSubscribers();
-            subscribersCountedAtNanos = System.nanoTime();
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (published >= mostReceivers || now - mostReceiversAtNanos > RECEIVERS_MEMORY_NANOS) {
+                mostReceivers = published;
+                mostReceiversAtNanos = now;
+                return published;
+            }
         }
-        return Math.max(published, subscribers);
+        return Long.MAX_VALUE;
     }
 
     private void announced(String message) {
@@ -182,7 +231,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         if (announcement.ackTo().equals(node)) {
             acked(Long.toString(announcement.sequence()));
         } else {
-            connection.client().getTopic(format.ackChannel(announcement.ackTo()), StringCodec.INSTANCE)
+            topic(connection, format.ackChannel(announcement.ackTo()))
                     .publishAsync(Long.toString(announcement.sequence()));
         }
     }
@@ -210,6 +259,11 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         /** The delete script's arguments, naming this node and sequence. */
         Object[] deleteArgs(String id) {
             return format.deleteArgs(id, node, sequence);
+        }
+
+        /** The announcement naming this node and sequence, for a caller that announces (Redis Cluster). */
+        String message(String id) {
+            return RedisSessionFormat.deleteMessage(id, node, sequence);
         }
 
         /**
@@ -248,18 +302,82 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         }
     }
 
-    /** Redisson subscribes again by itself after a reconnection: that confirmation makes the feed subscribed. */
-    private final class Status implements StatusListener {
+    private RTopic topic(RedisConnection client, String channel) {
+        return format.sharded() ? client.client().getShardedTopic(channel, StringCodec.INSTANCE)
+                : client.client().getTopic(channel, StringCodec.INSTANCE);
+    }
+
+    /** The subscriptions of one attempt: every channel's, and this node's acknowledgement channel's, on one client. */
+    private final class Subscriptions implements StatusListener {
+        private final RedisConnection client;
+        /** Whether the client was made for these subscriptions, and goes with them. */
+        private final boolean owned;
+        private final List<RTopic> topics;
+        private final RTopic acks;
+
+        Subscriptions(RedisConnection client, boolean owned) {
+            this.client = client;
+            this.owned = owned;
+            this.topics = format.channels().stream().map(channel -> topic(client, channel)).toList();
+            this.acks = topic(client, format.ackChannel(node));
+        }
+
+        /** Subscribes every channel; completes once Redis confirmed them all with the listeners in place. */
+        CompletableFuture<Void> start() {
+            // Removing every listener unsubscribes, so the adds below wait for a fresh confirmation from Redis.
+            List<CompletableFuture<Integer>> added = new ArrayList<>();
+            added.add(acks.removeAllListenersAsync()
+                    .thenCompose(removed -> acks.addListenerAsync(String.class, (channel, message) -> acked(message)))
+                    .toCompletableFuture());
+            for (RTopic topic : topics) {
+                added.add(topic.removeAllListenersAsync()
+                        .thenCompose(removed -> topic.addListenerAsync(this))
+                        .thenCompose(id -> topic.addListenerAsync(String.class,
+                                (channel, message) -> announced(message)))
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(added.toArray(CompletableFuture[]::new));
+        }
+
+        /** Closes the client made for these subscriptions, in the background. Never throws. */
+        void closeLater() {
+            Thread closer = new Thread(this::close, "session-store-unsubscriber");
+            closer.setDaemon(true);
+            closer.start();
+        }
+
+        /** Unsubscribes, or closes the client made for these subscriptions. Never throws. */
+        void close() {
+            try {
+                if (owned) {
+                    client.close();
+                    return;
+                }
+                for (RTopic topic : topics) {
+                    topic.removeAllListeners();
+                }
+                acks.removeAllListeners();
+            } catch (RedisException e) {
+                // Redis is gone: so are the subscriptions
+            }
+        }
+
+        /**
+         * Redisson subscribes again by itself after a reconnection: once every channel is confirmed again, the feed
+         * is subscribed.
+         */
         @Override
         public void onSubscribe(String channel) {
-            if (listening && !closed) {
+            if (current == this && unconfirmed.remove(channel) && unconfirmed.isEmpty() && !closed) {
                 confirmed();
             }
         }
 
         @Override
         public void onUnsubscribe(String channel) {
-            lost();
+            if (current == this) {
+                lost();
+            }
         }
     }
 }

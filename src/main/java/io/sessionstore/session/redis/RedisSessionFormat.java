@@ -21,7 +21,12 @@ import java.util.Map;
  *       by every load, touch and write; a timeout of zero or less means no TTL. A session expires when more than
  *       {@code t} seconds passed since {@code a}: the scripts check that, and the grace keeps an expired hash only
  *       until a sweep claims it.</li>
- *   <li>{@code <prefix>session-events}: a pub/sub channel; each change is announced by the script that makes it.</li>
+ *   <li>{@code <prefix>session-events}: a pub/sub channel; each change is announced by the script that makes it.
+ *       On Redis Cluster, where a {@code PUBLISH} goes to every node of every shard, sharded channels instead:
+ *       {@code <prefix>session-events:{<n>}}, n from 0 to 15 by the id's hash, each served by the shard of its
+ *       slot, on which the store announces with {@code SPUBLISH} once the script has answered (a script may only
+ *       publish on a channel of its own key's slot, and no fixed set of channels shares the slots of all
+ *       sessions).</li>
  *   <li>{@code <prefix>expiries:{<n>}}, n from 0 to 15 by the id's hash: sorted sets of session ids scored by when
  *       each is due to expire (epoch milliseconds), added in the background after a session is written under a new
  *       id or given a timeout. A sweep claims the due ones with {@link #CLAIM}, which decides from the hash itself,
@@ -45,7 +50,8 @@ import java.util.Map;
  * {@code "<id> <version>"}, with version {@code 0} for a delete. Readers take the first two tokens and ignore any
  * that follow, so a later format may add some. A delete that its node waits for carries two more,
  * {@code "<id> 0 <node> <sequence>"}: each node that receives it, once its near cache dropped the session, publishes
- * {@code "<sequence>"} on {@code <prefix>session-acks:<node>} ({@link #ackChannel}).
+ * {@code "<sequence>"} on {@code <prefix>session-events-acks:<node>} ({@link #ackChannel}; on Redis Cluster the
+ * sharded {@code <prefix>session-events-acks:{<node>}}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -94,7 +100,8 @@ final class RedisSessionFormat {
             """;
 
     /**
-     * Claims an expired session, once across all nodes. ARGV: now, channel, id, the lag in milliseconds. Returns the
+     * Claims an expired session, once across all nodes. ARGV: now, channel (empty: announced by the caller), id,
+     * the lag in milliseconds. Returns the
      * hash (and deletes it, announcing the delete) when the session expired at {@code now}; one element, its due
      * time in epoch milliseconds, when it has not expired yet; nothing when it is gone, never expires or cannot be
      * read.
@@ -107,12 +114,12 @@ final class RedisSessionFormat {
             local due = a + t * 1000 + tonumber(ARGV[4])
             if tonumber(ARGV[1]) <= due then return {tostring(due)} end
             redis.call('DEL', KEYS[1])
-            redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' 0')
+            if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' 0') end
             return h
             """;
 
     /**
-     * ARGV: channel, id, seconds added to the timeout, now minus the lag, number of field/value pairs n, the n pairs,
+     * ARGV: channel (empty: announced by the caller), id, seconds added to the timeout, now minus the lag, number of field/value pairs n, the n pairs,
      * then the fields to delete. The expiry follows the stored timeout {@code t}, which the pairs set only when the request
      * changed it. Fields go in chunks of 1,000 arguments (500 pairs): Lua's {@code unpack} takes about 8,000 at
      * most. Returns the new version, or 0 when the session is gone or expired at {@code now} (nothing written).
@@ -132,7 +139,7 @@ final class RedisSessionFormat {
             local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
             local t = tonumber(redis.call('HGET', KEYS[1], 't')) or 0
             if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[3])) else redis.call('PERSIST', KEYS[1]) end
-            redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. v)
+            if ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. v) end
             return v
             """;
 
@@ -153,12 +160,13 @@ final class RedisSessionFormat {
             """;
 
     /**
-     * ARGV: channel, id, and what the announcement carries after {@code "<id> 0"} (empty, or
-     * {@code " <node> <sequence>"}). Returns 0 when the session was gone (nothing announced), else 1 plus the number
-     * of subscribers the announcement reached ({@code PUBLISH}'s answer).
+     * ARGV: channel (empty: announced by the caller), id, and what the announcement carries after {@code "<id> 0"}
+     * (empty, or {@code " <node> <sequence>"}). Returns 0 when the session was gone (nothing announced), else 1 plus
+     * the number of subscribers the announcement reached ({@code PUBLISH}'s answer; 0 when not announced).
      */
     static final String DELETE = """
             if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+            if ARGV[1] == '' then return 1 end
             return 1 + redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' 0' .. ARGV[3])
             """;
 
@@ -169,14 +177,21 @@ final class RedisSessionFormat {
     private static final String VERSION = "v";
     private static final String ATTRIBUTE = "@";
 
-    /** Expiry index groups: enough to spread over the masters of a usual cluster, few enough to sweep at once. */
-    static final int EXPIRY_GROUPS = 16;
+    /**
+     * Expiry index groups and sharded channels: enough to spread over the masters of a usual cluster, few enough to
+     * sweep and subscribe to at once.
+     */
+    static final int GROUPS = 16;
 
     private final String keyPrefix;
     private final String channel;
+    private final boolean sharded;
+    /** The channel argument of the scripts: empty when the caller announces. */
+    private final String scriptChannel;
     private final int graceSeconds;
     private final long lagMillis;
     private final List<String> expiryKeys;
+    private final List<String> channels;
 
     /**
      * @param keyPrefix    prefix of every key
@@ -186,23 +201,62 @@ final class RedisSessionFormat {
      *                     that an access not sent yet never lets it expire
      */
     RedisSessionFormat(String keyPrefix, int graceSeconds, long lagMillis) {
+        this(keyPrefix, graceSeconds, lagMillis, false);
+    }
+
+    /**
+     * @param sharded whether changes are announced on sharded channels by the caller (Redis Cluster) rather than
+     *                by the scripts
+     */
+    RedisSessionFormat(String keyPrefix, int graceSeconds, long lagMillis, boolean sharded) {
         this.keyPrefix = keyPrefix;
         this.channel = keyPrefix + "session-events";
+        this.sharded = sharded;
+        this.scriptChannel = sharded ? "" : channel;
         this.graceSeconds = graceSeconds;
         this.lagMillis = lagMillis;
         List<String> keys = new ArrayList<>();
-        for (int group = 0; group < EXPIRY_GROUPS; group++) {
+        List<String> shardedChannels = new ArrayList<>();
+        for (int group = 0; group < GROUPS; group++) {
             keys.add(keyPrefix + "expiries:{" + group + "}");
+            shardedChannels.add(channel + ":{" + group + "}");
         }
         this.expiryKeys = List.copyOf(keys);
+        this.channels = sharded ? List.copyOf(shardedChannels) : List.of(channel);
     }
 
     String key(String id) {
         return keyPrefix + "session:{" + id + "}";
     }
 
+    /** The unsharded channel. */
     String channel() {
         return channel;
+    }
+
+    /** Whether the caller announces changes, on sharded channels, rather than the scripts. */
+    boolean sharded() {
+        return sharded;
+    }
+
+    /** Every channel announcements go on: the one channel, or the {@value #GROUPS} sharded ones. */
+    List<String> channels() {
+        return channels;
+    }
+
+    /** The channel a session's changes are announced on. */
+    String channel(String id) {
+        return channels.get(sharded ? group(id) : 0);
+    }
+
+    /** An announcement of {@code version} of a session, 0 for a delete nobody acknowledges. */
+    static String message(String id, long version) {
+        return id + " " + version;
+    }
+
+    /** A delete's announcement that its receivers acknowledge to {@code node} under {@code sequence}. */
+    static String deleteMessage(String id, String node, long sequence) {
+        return id + " 0 " + node + " " + sequence;
     }
 
     Object[] loadArgs(long now) {
@@ -214,7 +268,7 @@ final class RedisSessionFormat {
     }
 
     Object[] claimArgs(String id, long now) {
-        return new Object[] {bytes(now), bytes(channel), bytes(id), bytes(lagMillis)};
+        return new Object[] {bytes(now), bytes(scriptChannel), bytes(id), bytes(lagMillis)};
     }
 
     /** When a session last accessed at {@code lastAccessedTime} is due to be claimed, epoch milliseconds. */
@@ -223,11 +277,15 @@ final class RedisSessionFormat {
     }
 
     /**
-     * The sorted set, of {@value #EXPIRY_GROUPS}, that indexes a session by the time it is due to expire. The
+     * The sorted set, of {@value #GROUPS}, that indexes a session by the time it is due to expire. The
      * groups spread the index over the slots of a Redis Cluster; each is one hash tag.
      */
     String expiryKey(String id) {
-        return expiryKeys.get(Math.floorMod(id.hashCode(), EXPIRY_GROUPS));
+        return expiryKeys.get(group(id));
+    }
+
+    private static int group(String id) {
+        return Math.floorMod(id.hashCode(), GROUPS);
     }
 
     /** Every expiry index, for a sweep. */
@@ -237,17 +295,17 @@ final class RedisSessionFormat {
 
     /** A delete that nobody acknowledges. */
     Object[] deleteArgs(String id) {
-        return new Object[] {bytes(channel), bytes(id), bytes("")};
+        return new Object[] {bytes(scriptChannel), bytes(id), bytes("")};
     }
 
     /** A delete whose receivers acknowledge it to {@code node} under {@code sequence}. */
     Object[] deleteArgs(String id, String node, long sequence) {
-        return new Object[] {bytes(channel), bytes(id), bytes(" " + node + " " + sequence)};
+        return new Object[] {bytes(scriptChannel), bytes(id), bytes(" " + node + " " + sequence)};
     }
 
-    /** Where the nodes acknowledge deletes announced by {@code node}. */
+    /** Where the nodes acknowledge deletes announced by {@code node}: sharded on Redis Cluster, in one slot. */
     String ackChannel(String node) {
-        return channel + "-acks:" + node;
+        return channel + "-acks:" + (sharded ? "{" + node + "}" : node);
     }
 
     /** Every field of a session written whole, after its expiry. */
@@ -273,7 +331,7 @@ final class RedisSessionFormat {
 
     Object[] updateArgs(SessionChange.Update update, long now) {
         List<byte[]> args = new ArrayList<>();
-        args.add(bytes(channel));
+        args.add(bytes(scriptChannel));
         args.add(bytes(update.id()));
         args.add(bytes(graceSeconds));
         args.add(bytes(now - lagMillis));

@@ -126,7 +126,8 @@ public final class RedisSessionStore implements SessionStore {
         this.script = connection.client().getScript(ByteArrayCodec.INSTANCE);
         // Touches reach Redis up to an interval late, and a send may take up to another one.
         long lag = 2 * interval.toMillis();
-        this.format = new RedisSessionFormat(keyPrefix, (int) Math.ceil((grace.toMillis() + lag) / 1000.0), lag);
+        this.format = new RedisSessionFormat(keyPrefix, (int) Math.ceil((grace.toMillis() + lag) / 1000.0), lag,
+                connection.cluster());
         this.interval = interval;
     }
 
@@ -211,6 +212,7 @@ public final class RedisSessionStore implements SessionStore {
                     }
                     index.removeAsync(id);
                     if (!reply.isEmpty()) {
+                        announceLater(id);
                         toClaimed(id, reply).ifPresent(claimed::add);
                     }
                 }
@@ -234,6 +236,9 @@ public final class RedisSessionStore implements SessionStore {
                             List.of(key), format.updateArgs(update, now))).get(0));
             if (version == null || version == 0) {
                 return WriteResult.GONE;
+            }
+            if (format.sharded()) {
+                announce(update.id(), RedisSessionFormat.message(update.id(), version));
             }
             update.maxInactiveSeconds().ifPresent(seconds -> {
                 if (seconds > 0) {
@@ -304,6 +309,7 @@ public final class RedisSessionStore implements SessionStore {
             return;
         }
         List<String> touched = List.copyOf(drained.touches().keySet());
+        List<String> deletes = List.copyOf(drained.deletes());
         long sentAt = System.currentTimeMillis();
         try {
             List<?> replies = connection.call(() -> batch(batch -> {
@@ -315,12 +321,18 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                         StringCodec.INSTANCE).addAsync(due, id));
-                drained.deletes().forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
+                deletes.forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
             }));
             for (int i = 0; i < touched.size(); i++) {
                 long version = ((Number) replies.get(i)).longValue();
                 for (TouchListener listener : touchListeners) {
                     listener.touched(touched.get(i), version, sentAt);
+                }
+            }
+            int firstDelete = replies.size() - deletes.size();
+            for (int i = 0; i < deletes.size(); i++) {
+                if (((Number) replies.get(firstDelete + i)).longValue() > 0) {
+                    announceLater(deletes.get(i));
                 }
             }
             if (sendFailing) {
@@ -424,25 +436,55 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * Runs a {@link RedisSessionFormat#DELETE} of session {@code id} with the arguments given to {@code delete},
-     * then waits for the near caches it reached to acknowledge it, when this store waits for any.
+     * announces it on Redis Cluster, then waits for the near caches it reached to acknowledge it, when this store
+     * waits for any.
      *
-     * @return the script's answer: 0 when the session was gone, else 1 plus the subscribers reached
+     * @return the script's answer: 0 when the session was gone, else more
      */
     private long acknowledged(String id, Function<Object[], Long> delete) {
-        if (acknowledgedBy == null) {
-            Long reply = delete.apply(format.deleteArgs(id));
-            return reply == null ? 0 : reply;
-        }
-        RedisInvalidationFeed.PendingDelete pending = acknowledgedBy.deleting();
+        RedisInvalidationFeed.PendingDelete pending = acknowledgedBy == null ? null : acknowledgedBy.deleting();
         try {
-            Long reply = delete.apply(pending.deleteArgs(id));
+            Long reply = delete.apply(pending == null ? format.deleteArgs(id) : pending.deleteArgs(id));
             long answer = reply == null ? 0 : reply;
-            if (answer > 0 && !pending.await(acknowledgedBy.receivers(answer - 1))) {
+            if (answer == 0) {
+                return 0;
+            }
+            long published = !format.sharded() ? answer - 1
+                    : announce(id, pending == null ? RedisSessionFormat.message(id, 0) : pending.message(id));
+            if (pending != null && !pending.await(acknowledgedBy.receivers(published))) {
                 log.debug("Not every near cache acknowledged a session delete within the bound");
             }
             return answer;
         } finally {
-            pending.abandon();
+            if (pending != null) {
+                pending.abandon();
+            }
+        }
+    }
+
+    /**
+     * Announces a change on its session's sharded channel ({@code SPUBLISH}, one round trip), on Redis Cluster only.
+     * Best effort: while the channel's shard fails over, the change stands all the same (sessions on the healthy
+     * shards keep working), and the near caches that missed it drop their copy within their trust bound.
+     *
+     * @return the subscribers reached, or -1 when it could not be sent
+     */
+    private long announce(String id, String message) {
+        try {
+            return connection.call(() -> connection.client().getShardedTopic(format.channel(id),
+                    StringCodec.INSTANCE).publish(message));
+        } catch (RedisException e) {
+            log.debug("A session change could not be announced ({}); near caches drop it within their trust bound",
+                    e.getClass().getSimpleName());
+            return -1;
+        }
+    }
+
+    /** Announces a delete made in the background, on Redis Cluster only, without waiting: best effort. */
+    private void announceLater(String id) {
+        if (format.sharded()) {
+            connection.client().getShardedTopic(format.channel(id), StringCodec.INSTANCE)
+                    .publishAsync(RedisSessionFormat.message(id, 0));
         }
     }
 

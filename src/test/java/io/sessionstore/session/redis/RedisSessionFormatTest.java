@@ -77,6 +77,22 @@ class RedisSessionFormatTest {
     }
 
     @Test
+    void channels_sharded_sixteenHashTaggedChannelsEachSessionOnOneByItsId() {
+        RedisSessionFormat sharded = new RedisSessionFormat(prefix, 0, 0, true);
+        RedisSessionFormat plain = new RedisSessionFormat(prefix, 0, 0);
+
+        assertEquals(List.of(prefix + "session-events"), plain.channels());
+        assertEquals(prefix + "session-events", plain.channel(ID));
+        assertEquals(RedisSessionFormat.GROUPS, sharded.channels().size());
+        assertEquals(prefix + "session-events:{0}", sharded.channels().get(0));
+        assertEquals(prefix + "session-events:{15}", sharded.channels().get(15));
+        assertTrue(sharded.channels().contains(sharded.channel(ID)));
+        assertEquals(sharded.expiryKey(ID).replace("expiries", "session-events"), sharded.channel(ID));
+        assertEquals(prefix + "session-events-acks:{n1}", sharded.ackChannel("n1"));
+        assertEquals(prefix + "session-events-acks:n1", plain.ackChannel("n1"));
+    }
+
+    @Test
     void loadAndTouch_formatOneHashWithoutFormatField_readWithItsValues() throws Exception {
         String id = "formatOne000000000000A";
         redis.call("HSET", key(id), "c", "1700000000000", "a", "1700000001000", "t", "1800", "v", "7",
