@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *       round trips on a Redis Cluster whose replicas confirm writes</li>
  * </ul>
  * Every write's batch ends with {@code WAIT} when replicas must confirm it ({@link ReplicaAcks}): in the same round
- * trip, which then lasts until a replica has the write.
+ * trip, which then lasts until a replica has the write. On Redis Cluster the scripts publish nothing: an update and
+ * a delete that found its session cost one more round trip, an {@code SPUBLISH} on the session's sharded channel
+ * (see {@link RedisSessionFormat}); deletes made in the background and claims are announced without waiting.
  *
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a

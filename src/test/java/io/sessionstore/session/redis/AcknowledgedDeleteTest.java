@@ -66,6 +66,21 @@ class AcknowledgedDeleteTest {
         }
     }
 
+    @Test
+    void receivers_fewerThanAnAnnouncementReachedRecently_unknownSoTheDeleteWaitsTheWholeBound() throws Exception {
+        try (RedisConnection connection = RedisConnection.open(new RedisSettings(TestRedis.url(), null,
+                Duration.ofSeconds(3)))) {
+            RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, TestRedis.uniquePrefix("receivers"),
+                    TRUST);
+
+            assertEquals(3, feed.receivers(3));
+            assertEquals(Long.MAX_VALUE, feed.receivers(2), "a node that stopped receiving may still hold a copy");
+            assertEquals(4, feed.receivers(4));
+            assertEquals(Long.MAX_VALUE, feed.receivers(-1), "nothing was published");
+            feed.close();
+        }
+    }
+
     /**
      * A node: its near cache over its store, its feed on {@code messages}, its store's commands on {@code commands},
      * touches sent every {@code interval}; copies trusted for 1 s.
