@@ -6,9 +6,12 @@ import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
 import io.sessionstore.session.redis.RedisMemory;
 import io.sessionstore.session.redis.RedisSessionStore;
+import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreFullException;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
+import io.sessionstore.session.store.UnreadableSessionException;
+import io.sessionstore.session.web.PrincipalSessions;
 import io.sessionstore.session.web.SessionCookie;
 import io.sessionstore.session.web.SessionTracking;
 import io.sessionstore.session.web.SessionExpiry;
@@ -18,6 +21,7 @@ import io.sessionstore.session.web.SessionRequests;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -27,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +61,8 @@ public final class SessionFilter implements Filter {
 
     /** How {@link #init} gets the store, and what {@link #destroy} must close. */
     private interface StoreSource {
-        SessionStore open(List<AutoCloseable> owned) throws IOException;
+        /** @param principals what sessions are indexed by; null for none */
+        SessionStore open(List<AutoCloseable> owned, PrincipalAttribute principals) throws IOException;
     }
 
     /**
@@ -73,10 +79,10 @@ public final class SessionFilter implements Filter {
 
     /** Sessions in the Redis of {@code settings}, through a client of the filter's own. */
     public SessionFilter(SessionSettings settings) {
-        this(settings, owned -> {
+        this(settings, (owned, principals) -> {
             RedisConnection connection = RedisConnection.open(settings.redis());
             owned.add(connection);
-            return redisStore(settings, connection, owned);
+            return redisStore(settings, connection, owned, principals);
         });
     }
 
@@ -85,15 +91,15 @@ public final class SessionFilter implements Filter {
      * the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, RedisConnection connection) {
-        this(settings, owned -> redisStore(settings, connection, owned));
+        this(settings, (owned, principals) -> redisStore(settings, connection, owned, principals));
     }
 
     /**
-     * Sessions in any store, used as it is: the settings' Redis and near cache do not apply. Whoever made the
-     * store closes it, after the filter is destroyed.
+     * Sessions in any store, used as it is: the settings' Redis and near cache do not apply, and the store indexes
+     * principals as it was made to. Whoever made the store closes it, after the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, SessionStore store) {
-        this(settings, owned -> store);
+        this(settings, (owned, principals) -> store);
     }
 
     private SessionFilter(SessionSettings settings, StoreSource source) {
@@ -104,14 +110,17 @@ public final class SessionFilter implements Filter {
     /** @throws ServletException when the Redisson configuration cannot be read */
     @Override
     public void init(FilterConfig config) throws ServletException {
+        ServletContext context = config.getServletContext();
+        AttributeCodec codec = new AttributeCodec(settings.allowedClasses(), context.getClassLoader());
+        String principalName = settings.principalAttribute();
+        PrincipalAttribute principals = principalName.isEmpty() ? null
+                : new PrincipalAttribute(principalName, value -> principal(codec, principalName, value));
         SessionStore store;
         try {
-            store = source.open(owned);
+            store = source.open(owned, principals);
         } catch (IOException e) {
             throw new ServletException("The Redis configuration cannot be read: " + e.getMessage(), e);
         }
-        AttributeCodec codec = new AttributeCodec(settings.allowedClasses(),
-                config.getServletContext().getClassLoader());
         SessionCookie cookie = new SessionCookie(settings.cookieName(), settings.cookieSameSite())
                 .withApplicationConfig(config.getServletContext().getSessionCookieConfig());
         requests = new SessionRequests(store, codec,
@@ -119,8 +128,20 @@ public final class SessionFilter implements Filter {
                 SessionListeners.of(config.getServletContext()),
                 (int) settings.timeout().toSeconds(),
                 settings.failureStatus());
-        startExpirySweep(new SessionExpiry(requests, config.getServletContext()),
-                config.getServletContext().getContextPath());
+        startExpirySweep(new SessionExpiry(requests, context), context.getContextPath());
+        if (principals != null) {
+            context.setAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE, new PrincipalSessions(requests, context));
+            owned.add(() -> context.removeAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE));
+        }
+    }
+
+    /** The principal a stored value of the principal attribute names: a string's, nothing for another value. */
+    private static Optional<String> principal(AttributeCodec codec, String name, byte[] value) {
+        try {
+            return codec.decode(name, value) instanceof String principal ? Optional.of(principal) : Optional.empty();
+        } catch (UnreadableSessionException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -197,18 +218,18 @@ public final class SessionFilter implements Filter {
     }
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
-                                           List<AutoCloseable> owned) {
+                                           List<AutoCloseable> owned, PrincipalAttribute principals) {
         warnIfRedisMayEvictSessions(connection);
         SessionStore store;
         if (settings.nearCache()) {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
                     settings.nearCacheTrust());
             store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), feed, settings.replicaAcks()), feed,
+                    settings.housekeepingInterval(), feed, settings.replicaAcks(), principals), feed,
                     settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
         } else {
             store = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), null, settings.replicaAcks());
+                    settings.housekeepingInterval(), null, settings.replicaAcks(), principals);
         }
         owned.add(store);
         return store;

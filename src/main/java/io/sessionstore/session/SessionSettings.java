@@ -46,11 +46,14 @@ import java.util.function.UnaryOperator;
  *                            single server is never failed over to a replica). A write
  *                            too few replicas confirm within half the Redis timeout fails (503): a failover then
  *                            never loses an acknowledged login, logout or change
+ * @param principalAttribute  the session attribute whose value names the session's principal (the signed-in user),
+ *                            for finding and ending a principal's sessions ({@link PrincipalSessions}); empty for
+ *                            none, then nothing is indexed; at most 256 characters, no control characters
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
                               String allowedClasses, RedisSettings redis, int failureStatus,
-                              Duration housekeepingInterval, OptionalInt replicaAcks) {
+                              Duration housekeepingInterval, OptionalInt replicaAcks, String principalAttribute) {
 
     public static final String REDIS_URL = "REDIS_URL";
     public static final String REDISSON_CONFIG = "REDISSON_CONFIG";
@@ -66,6 +69,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
     public static final String SESSION_HOUSEKEEPING_MS = "SESSION_HOUSEKEEPING_MS";
     public static final String SESSION_REPLICA_ACKS = "SESSION_REPLICA_ACKS";
+    public static final String SESSION_PRINCIPAL_ATTRIBUTE = "SESSION_PRINCIPAL_ATTRIBUTE";
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
@@ -76,6 +80,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     private static final Duration MIN_HOUSEKEEPING = Duration.ofMillis(50);
     private static final Duration MAX_HOUSEKEEPING = Duration.ofSeconds(60);
     private static final int MAX_REPLICA_ACKS = 16;
+    private static final int MAX_ATTRIBUTE_NAME = 256;
     private static final String REPLICA_ACKS_RULE = "the replicas that acknowledge each session write must be "
             + "'auto' or a whole number between 0 and " + MAX_REPLICA_ACKS;
     private static final String TOKEN_SEPARATORS = "()<>@,;:\\\"/[]?={} \t";
@@ -138,6 +143,13 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         Objects.requireNonNull(replicaAcks, "replicaAcks");
         if (replicaAcks.isPresent() && (replicaAcks.getAsInt() < 0 || replicaAcks.getAsInt() > MAX_REPLICA_ACKS)) {
             throw new IllegalArgumentException(REPLICA_ACKS_RULE + ", not " + replicaAcks.getAsInt());
+        }
+        Objects.requireNonNull(principalAttribute, "principalAttribute");
+        if (principalAttribute.length() > MAX_ATTRIBUTE_NAME
+                || principalAttribute.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("the principal attribute must be a session attribute name of at most "
+                    + MAX_ATTRIBUTE_NAME + " characters without control characters, not '" + principalAttribute
+                    + "'");
         }
     }
 
@@ -262,6 +274,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         reader.number(SESSION_NEAR_CACHE_MAX_ENTRIES, value -> builder.nearCacheMaxEntries(clamped(value)));
         reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
+        reader.text(SESSION_PRINCIPAL_ATTRIBUTE, builder::principalAttribute);
         reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(clamped(value)));
         reader.number(SESSION_HOUSEKEEPING_MS, value -> builder.housekeepingInterval(Duration.ofMillis(value)));
         reader.parsed(SESSION_REPLICA_ACKS, builder::replicaAcks, value -> {
@@ -321,6 +334,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         private int failureStatus = 503;
         private Duration housekeepingInterval = Duration.ofMillis(500);
         private OptionalInt replicaAcks = OptionalInt.empty();
+        private String principalAttribute = "";
 
         private Builder() {
         }
@@ -342,6 +356,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             failureStatus = settings.failureStatus;
             housekeepingInterval = settings.housekeepingInterval;
             replicaAcks = settings.replicaAcks;
+            principalAttribute = settings.principalAttribute;
         }
 
         public Builder timeout(Duration timeout) {
@@ -417,13 +432,19 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             return this;
         }
 
+        /** @param principalAttribute empty for none */
+        public Builder principalAttribute(String principalAttribute) {
+            this.principalAttribute = principalAttribute;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
         public SessionSettings build() {
             Objects.requireNonNull(timeout, "timeout");
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
                     nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
                     allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus,
-                    housekeepingInterval, replicaAcks);
+                    housekeepingInterval, replicaAcks, principalAttribute);
         }
     }
 

@@ -95,6 +95,15 @@ class SessionSettingsTest {
     }
 
     @Test
+    void build_principalAttributeWithControlCharactersOrTooLong_refusedNamingTheRule() {
+        assertRefused(() -> SessionSettings.builder().principalAttribute("e\nmail").build(),
+                "principal attribute", "without control characters");
+        assertRefused(() -> SessionSettings.builder().principalAttribute("x".repeat(257)).build(),
+                "principal attribute", "at most 256 characters");
+        assertEquals("email", SessionSettings.builder().principalAttribute("email").build().principalAttribute());
+    }
+
+    @Test
     void build_timeoutAtTheLimits_accepted() {
         assertEquals(Duration.ofSeconds(1), SessionSettings.builder().timeout(Duration.ofSeconds(1)).build().timeout());
         assertEquals(Duration.ofDays(365), SessionSettings.builder().timeout(Duration.ofDays(365)).build().timeout());
@@ -267,7 +276,7 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(settings.timeout(), settings.keyPrefix(), settings.cookieName(),
                 settings.cookieSameSite(), settings.nearCache(), settings.nearCacheMaxEntries(),
                 settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
-                settings.housekeepingInterval(), settings.replicaAcks()), changed);
+                settings.housekeepingInterval(), settings.replicaAcks(), settings.principalAttribute()), changed);
     }
 
     // read(UnaryOperator)
@@ -295,6 +304,7 @@ class SessionSettingsTest {
         values.put(SessionSettings.SESSION_FAILURE_STATUS, "599");
         values.put(SessionSettings.SESSION_HOUSEKEEPING_MS, "250");
         values.put(SessionSettings.SESSION_REPLICA_ACKS, "2");
+        values.put(SessionSettings.SESSION_PRINCIPAL_ATTRIBUTE, "email");
         assertEquals(settingNames(), values.keySet(), "a value for every setting name");
         Set<String> looked = new HashSet<>();
         SessionSettings settings = SessionSettings.read(name -> {
@@ -305,7 +315,7 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500,
                 Duration.ofSeconds(5), "com.example.*",
                 new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599,
-                Duration.ofMillis(250), OptionalInt.of(2)), settings);
+                Duration.ofMillis(250), OptionalInt.of(2), "email"), settings);
     }
 
     @Test
@@ -478,14 +488,15 @@ class SessionSettingsTest {
     private static SessionSettings canonical(Duration timeout, String keyPrefix, String cookieName, String sameSite,
                                              int maxEntries, Duration maxAge, int failureStatus) {
         return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, maxAge, "",
-                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty());
+                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty(), "");
     }
 
     private static SessionSettings everythingChanged(Path yaml) {
         return SessionSettings.builder().timeout(Duration.ofSeconds(600)).keyPrefix("shop:").cookieName("SID")
                 .cookieSameSite("None").nearCache(false).nearCacheMaxEntries(5).nearCacheMaxAge(Duration.ofSeconds(9))
                 .allowedClasses("com.example.*").redisUrl("rediss://cache.example:6380").redissonConfig(yaml)
-                .redisTimeout(Duration.ofMillis(1500)).failureStatus(599).replicaAcks(OptionalInt.of(1)).build();
+                .redisTimeout(Duration.ofMillis(1500)).failureStatus(599).replicaAcks(OptionalInt.of(1))
+                .principalAttribute("user").build();
     }
 
     private Path redissonYaml() throws IOException {

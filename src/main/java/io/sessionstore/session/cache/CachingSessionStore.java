@@ -119,6 +119,12 @@ public final class CachingSessionStore implements SessionStore {
         store.touch(id, now);
     }
 
+    /** The store's answer: a lookup of the index, not of sessions in use, so never from the cache. */
+    @Override
+    public List<SessionRecord> sessionsOf(String principal, long now) {
+        return store.sessionsOf(principal, now);
+    }
+
     /** Claims in the store; this node's entries of the sessions claimed go (the claim also announces them). */
     @Override
     public List<SessionRecord> claimExpired(long now, int max) {

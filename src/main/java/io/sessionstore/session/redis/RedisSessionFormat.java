@@ -27,6 +27,11 @@ import java.util.Map;
  *       slot, on which the store announces with {@code SPUBLISH} once the script has answered (a script may only
  *       publish on a channel of its own key's slot, and no fixed set of channels shares the slots of all
  *       sessions).</li>
+ *   <li>{@code <prefix>principal:<name>}: a sorted set per principal of the ids of its sessions, scored by their
+ *       creation time (epoch milliseconds), when the store indexes principals: added with a session written under
+ *       a new id or given the principal, removed in the background after its delete or claim, and cleaned of
+ *       sessions gone, expired or no longer the principal's whenever it is read. No TTL: it holds only what was
+ *       live at its last write or read.</li>
  *   <li>{@code <prefix>expiries:{<n>}}, n from 0 to 15 by the id's hash: sorted sets of session ids scored by when
  *       each is due to expire (epoch milliseconds), added in the background after a session is written under a new
  *       id or given a timeout. A sweep claims the due ones with {@link #CLAIM}, which decides from the hash itself,
@@ -170,6 +175,11 @@ final class RedisSessionFormat {
             return 1 + redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' 0' .. ARGV[3])
             """;
 
+    /** Returns the whole hash, field, value, field, value..., or nothing: a read that is not an access. */
+    static final String READ = """
+            return redis.call('HGETALL', KEYS[1])
+            """;
+
     private static final String FORMAT_FIELD = "f";
     private static final String CREATED = "c";
     static final String ACCESSED = "a";
@@ -227,6 +237,22 @@ final class RedisSessionFormat {
 
     String key(String id) {
         return keyPrefix + "session:{" + id + "}";
+    }
+
+    /** The index of a principal's sessions. */
+    String principalKey(String principal) {
+        return keyPrefix + "principal:" + principal;
+    }
+
+    /** The hash field of an attribute. */
+    static String field(String attribute) {
+        return ATTRIBUTE + attribute;
+    }
+
+    /** Whether the session {@code record}, read at {@code now}, has expired by the access Redis knows of. */
+    boolean expired(SessionRecord record, long now) {
+        return record.maxInactiveSeconds() > 0
+                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L + lagMillis;
     }
 
     /** The unsharded channel. */

@@ -1,5 +1,6 @@
 package io.sessionstore.session.redis;
 
+import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
@@ -12,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -81,7 +84,8 @@ public final class RedisSessionStore implements SessionStore {
     private static final int MAX_WAITING_TOUCHES = 100_000;
 
     private static final List<String> BATCHED_SCRIPTS = List.of(RedisSessionFormat.DELETE,
-            RedisSessionFormat.REPLACE, RedisSessionFormat.UPDATE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM);
+            RedisSessionFormat.REPLACE, RedisSessionFormat.UPDATE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM,
+            RedisSessionFormat.READ);
 
     private final RedisConnection connection;
     private final RScript script;
@@ -89,6 +93,8 @@ public final class RedisSessionStore implements SessionStore {
     private final Duration interval;
     private final RedisInvalidationFeed acknowledgedBy;
     private final ReplicaAcks replicaAcks;
+    /** What sessions are indexed by; null when they are not. */
+    private final PrincipalAttribute principals;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
@@ -122,6 +128,21 @@ public final class RedisSessionStore implements SessionStore {
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
                              RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks) {
+        this(connection, keyPrefix, grace, interval, acknowledgedBy, replicaAcks, null);
+    }
+
+    /**
+     * As above, and sessions are indexed by the principal {@code principals} reads from their attributes, for
+     * {@link #sessionsOf}: the index entry is written in a new session's (or new principal's) own round trip, on a
+     * Redis Cluster whose replicas confirm writes in one more; a deleted or claimed session's entry is removed in
+     * the background.
+     *
+     * @param principals what sessions are indexed by; null for no index
+     */
+    public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
+                             RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks,
+                             PrincipalAttribute principals) {
+        this.principals = principals;
         this.acknowledgedBy = acknowledgedBy;
         this.replicaAcks = new ReplicaAcks(connection, replicaAcks);
         this.connection = connection;
@@ -215,6 +236,7 @@ public final class RedisSessionStore implements SessionStore {
                     index.removeAsync(id);
                     if (!reply.isEmpty()) {
                         announceLater(id);
+                        principalIn(reply).ifPresent(principal -> unindexLater(principal, List.of(id)));
                         toClaimed(id, reply).ifPresent(claimed::add);
                     }
                 }
@@ -233,9 +255,10 @@ public final class RedisSessionStore implements SessionStore {
         if (change instanceof SessionChange.Update update) {
             String key = format.key(update.id());
             long now = System.currentTimeMillis();
-            Long version = call("save", () -> (Long) written(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
+            Long version = call("save", () -> (Long) writtenIndexed(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
                     .evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER,
-                            List.of(key), format.updateArgs(update, now))).get(0));
+                            List.of(key), format.updateArgs(update, now)), principalOf(update.set()), update.id(),
+                    now).get(0));
             if (version == null || version == 0) {
                 return WriteResult.GONE;
             }
@@ -285,6 +308,50 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Two round trips: {@code ZRANGE} of the principal's index, then the {@link RedisSessionFormat#READ} of each
+     * session in one pipelined batch (on a Redis Cluster, one per master, at once); the entries found stale are
+     * removed in the background.
+     */
+    @Override
+    public List<SessionRecord> sessionsOf(String principal, long now) {
+        if (principals == null) {
+            throw new UnsupportedOperationException("This session store indexes no principals: set "
+                    + "SESSION_PRINCIPAL_ATTRIBUTE");
+        }
+        String index = format.principalKey(principal);
+        List<String> ids = List.copyOf(call("principal lookup", () -> connection.client()
+                .<String>getScoredSortedSet(index, StringCodec.INSTANCE).valueRange(0, -1)));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<?> hashes = call("principal lookup", () -> batch(batch -> {
+            RScriptAsync read = batch.getScript(ByteArrayCodec.INSTANCE);
+            for (String id : ids) {
+                String key = format.key(id);
+                read.evalAsync(key, RScript.Mode.READ_ONLY, RedisSessionFormat.READ, RScript.ReturnType.MULTI,
+                        List.of(key));
+            }
+        }));
+        List<SessionRecord> live = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            List<?> fields = (List<?>) hashes.get(i);
+            Optional<SessionRecord> record = fields.isEmpty() ? Optional.empty() : readable(ids.get(i), fields);
+            if (record.isPresent() && !format.expired(record.get(), now)
+                    && principals.of(record.get().attributes()).filter(principal::equals).isPresent()) {
+                live.add(record.get());
+            } else {
+                stale.add(ids.get(i));
+            }
+        }
+        if (!stale.isEmpty()) {
+            unindexLater(principal, stale);
+        }
+        live.sort(Comparator.comparingLong(SessionRecord::creationTime));
+        return live;
+    }
+
     /** Sends what waits, then stops the background thread. Never throws. */
     @Override
     public void close() {
@@ -331,9 +398,10 @@ public final class RedisSessionStore implements SessionStore {
                     listener.touched(touched.get(i), version, sentAt);
                 }
             }
-            int firstDelete = replies.size() - deletes.size();
+            int commands = principals == null ? 1 : 2;
+            int firstDelete = replies.size() - deletes.size() * commands;
             for (int i = 0; i < deletes.size(); i++) {
-                if (((Number) replies.get(firstDelete + i)).longValue() > 0) {
+                if (deleted(deletes.get(i), replies, firstDelete + i * commands) > 0) {
                     announceLater(deletes.get(i));
                 }
             }
@@ -376,6 +444,15 @@ public final class RedisSessionStore implements SessionStore {
         sender.scheduleWithFixedDelay(this::send, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** A hash as a record, or empty when it cannot be read: the next load of that session deletes it. */
+    private Optional<SessionRecord> readable(String id, List<?> fields) {
+        try {
+            return Optional.of(format.toRecord(id, List.copyOf(fields)));
+        } catch (UnreadableSessionException | SessionStoreUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A claimed hash as a record; a hash that cannot be read was deleted all the same, and is left out. */
     private Optional<SessionRecord> toClaimed(String id, List<?> fields) {
         try {
@@ -388,13 +465,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        written(batch -> queueReplace(batch, session));
+        writtenIndexed(batch -> queueReplace(batch, session), principalOf(session.attributes()), session.id(),
+                session.creationTime());
         return new WriteResult.Written(1);
     }
 
     /** @return whether the session existed */
     private boolean delete(String id) {
-        return acknowledged(id, args -> (Long) written(batch -> queueDelete(batch, id, args)).get(0)) > 0;
+        return acknowledged(id, args -> deleted(id, written(batch -> queueDelete(batch, id, args)), 0)) > 0;
     }
 
     /**
@@ -406,10 +484,11 @@ public final class RedisSessionStore implements SessionStore {
             delete(replace.deletedId());
             return replace(replace.session());
         }
-        acknowledged(replace.deletedId(), args -> (Long) written(batch -> {
+        SessionChange.Snapshot session = replace.session();
+        acknowledged(replace.deletedId(), args -> deleted(replace.deletedId(), writtenIndexed(batch -> {
             queueDelete(batch, replace.deletedId(), args);
-            queueReplace(batch, replace.session());
-        }).get(0));
+            queueReplace(batch, session);
+        }, principalOf(session.attributes()), session.id(), session.creationTime()), 0));
         return new WriteResult.Written(1);
     }
 
@@ -419,10 +498,85 @@ public final class RedisSessionStore implements SessionStore {
                 RScript.ReturnType.INTEGER, List.of(key), format.replaceArgs(session));
     }
 
+    /**
+     * Queues a {@link RedisSessionFormat#DELETE} of session {@code id}, preceded, when principals are indexed, by an
+     * {@code HGET} of its principal attribute: {@link #deleted} reads both answers.
+     */
     private void queueDelete(RBatch batch, String id, Object[] args) {
         String key = format.key(id);
+        if (principals != null) {
+            batch.getMap(key, ByteArrayCodec.INSTANCE).getAsync(RedisSessionFormat.field(principals.name())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
         batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
                 RScript.ReturnType.INTEGER, List.of(key), args);
+    }
+
+    /**
+     * The answer of a delete that {@link #queueDelete} queued at {@code at} in a batch whose answers are
+     * {@code replies}; when it deleted the session, the session's entry in its principal's index goes, in the
+     * background.
+     *
+     * @return the script's answer: 0 when the session was gone
+     */
+    private long deleted(String id, List<?> replies, int at) {
+        Object reply = replies.get(principals == null ? at : at + 1);
+        long answer = reply == null ? 0 : ((Number) reply).longValue();
+        if (answer > 0 && principals != null && replies.get(at) instanceof byte[] value) {
+            principals.reader().apply(value).ifPresent(principal -> unindexLater(principal, List.of(id)));
+        }
+        return answer;
+    }
+
+    /** The principal named by the attributes of a change or a session, when principals are indexed. */
+    private Optional<String> principalOf(Map<String, byte[]> attributes) {
+        return principals == null ? Optional.empty() : principals.of(attributes);
+    }
+
+    /** The principal named by a hash as {@link RedisSessionFormat#CLAIM} returned it, when principals are indexed. */
+    private Optional<String> principalIn(List<?> fields) {
+        if (principals == null) {
+            return Optional.empty();
+        }
+        String field = RedisSessionFormat.field(principals.name());
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            if (field.equals(new String((byte[]) fields.get(i), StandardCharsets.UTF_8))) {
+                return principals.reader().apply((byte[]) fields.get(i + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void queueIndex(RBatch batch, String principal, String id, long score) {
+        batch.getScoredSortedSet(format.principalKey(principal), StringCodec.INSTANCE).addAsync(score, id);
+    }
+
+    /** Removes sessions from a principal's index without waiting: best effort, the index is cleaned as it is read. */
+    private void unindexLater(String principal, Collection<String> ids) {
+        connection.client().getScoredSortedSet(format.principalKey(principal), StringCodec.INSTANCE)
+                .removeAllAsync(ids);
+    }
+
+    /**
+     * Runs a write ({@link #written}) and, when {@code principal} is present, adds the session to its index: in the
+     * same batch, or right after it on a Redis Cluster whose replicas confirm writes (see {@link ReplicaAcks#perKey}).
+     *
+     * @param score the session's creation time, or the time the principal was given when that is not known
+     * @return the answers of {@code write}'s commands first
+     */
+    private List<?> writtenIndexed(Consumer<RBatch> write, Optional<String> principal, String id, long score) {
+        if (principal.isEmpty()) {
+            return written(write);
+        }
+        if (replicaAcks.perKey() && replicaAcks.required() > 0) {
+            List<?> replies = written(write);
+            written(batch -> queueIndex(batch, principal.get(), id, score));
+            return replies;
+        }
+        return written(batch -> {
+            write.accept(batch);
+            queueIndex(batch, principal.get(), id, score);
+        });
     }
 
     /**

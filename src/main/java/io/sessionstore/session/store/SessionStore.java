@@ -31,7 +31,8 @@ import java.util.OptionalLong;
  *       its way never lets it expire (the Redis store's lag is two of its sending intervals). Zero or less means it
  *       never expires.</li>
  *   <li><b>Cost.</b> Each call is at most one round trip to the store's server, except {@link SessionChange.Rename}
- *       where the old and the new key may live on two servers.</li>
+ *       where the old and the new key may live on two servers, and {@link #sessionsOf}, an operator's or a user's
+ *       lookup (the index, then the sessions).</li>
  *   <li><b>Failures.</b> A store that cannot be reached, or does not answer in time, throws
  *       {@link SessionStoreUnavailableException}; the outcome of the call is then unknown. A stored session that
  *       cannot be read back throws {@link UnreadableSessionException}.</li>
@@ -125,6 +126,23 @@ public interface SessionStore extends AutoCloseable {
      * @throws UnreadableSessionException never: a session that cannot be read is removed and not returned
      */
     List<SessionRecord> claimExpired(long now, int max);
+
+    /**
+     * The live sessions of a principal, oldest first: those the store indexed under {@code principal} when they were
+     * written with its {@link PrincipalAttribute} naming it, and that still exist, have not expired at {@code now}
+     * and still name it. Index entries found otherwise are removed on the way (the index is cleaned as it is read).
+     * Not an access: nothing is touched.
+     *
+     * @param principal the principal's name; data, never part of a command or a pattern
+     * @param now       epoch milliseconds
+     * @return the sessions as stored; empty when there are none
+     * @throws UnsupportedOperationException when this store keeps no principal index (it was given no
+     *                                       {@link PrincipalAttribute})
+     * @throws SessionStoreUnavailableException when the store cannot be reached
+     */
+    default List<SessionRecord> sessionsOf(String principal, long now) {
+        throw new UnsupportedOperationException("This session store keeps no index of principals");
+    }
 
     /** Releases what the store holds (subscriptions, threads); the default holds nothing. Never throws. */
     @Override

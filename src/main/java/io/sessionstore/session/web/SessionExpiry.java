@@ -56,11 +56,20 @@ public final class SessionExpiry implements Runnable {
     }
 
     private void destroyed(SessionRecord record, long now) {
+        tellDestroyed(shared, context, record, now);
+    }
+
+    /**
+     * Tells the application of a session that ended outside any request (timed out, or ended through
+     * {@link PrincipalSessions}): {@code sessionDestroyed} while the attributes can still be read, then each
+     * attribute removed. A session that cannot be read is not told of.
+     */
+    static void tellDestroyed(SessionRequests shared, ServletContext context, SessionRecord record, long now) {
         SessionState state;
         try {
             state = SessionState.loaded(shared.codec(), record, now);
         } catch (UnreadableSessionException e) {
-            log.warn("Session {}... timed out but cannot be read, so the application is not told: {}",
+            log.warn("Session {}... ended but cannot be read, so the application is not told: {}",
                     record.id().substring(0, 4), e.getMessage());
             return;
         }
