@@ -1,6 +1,7 @@
 package io.sessionstore.session;
 
 import io.sessionstore.session.redis.RedisConnection;
+import io.sessionstore.session.web.PrincipalSessions;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.DispatcherType;
@@ -34,6 +35,10 @@ import org.apache.catalina.startup.Tomcat;
  *   <li>{@code /hold?name=&value=}: loads the session, reports it on {@link #loaded}, waits for {@link #release},
  *       then sets the attribute; 404 without a session</li>
  *   <li>{@code /timeout?seconds=}: sets the session's max inactive interval, creating the session if needed</li>
+ *   <li>{@code /sessions-of?name=}: the ids of the principal's sessions ({@link PrincipalSessions#find}), a line
+ *       each</li>
+ *   <li>{@code /logout-others?name=}, {@code /logout-everywhere?name=}: ends the principal's sessions but the
+ *       request's own, or all of them; answers how many</li>
  * </ul>
  * Each node's application has a session listener that writes down, in {@link Node#destroyed}, the id of each session
  * it is told was destroyed.
@@ -183,6 +188,19 @@ final class TwoNodes {
                     HttpSession session = request.getSession(false);
                     response.getWriter().print(session == null ? "none" : session.getLastAccessedTime());
                 }
+                case "/sessions-of" -> {
+                    StringBuilder body = new StringBuilder();
+                    PrincipalSessions.of(request.getServletContext()).find(name)
+                            .forEach(session -> body.append(session.getId()).append('\n'));
+                    response.getWriter().print(body);
+                }
+                case "/logout-others" -> {
+                    HttpSession session = request.getSession(false);
+                    response.getWriter().print(PrincipalSessions.of(request.getServletContext())
+                            .invalidateAllExcept(name, session == null ? null : session.getId()));
+                }
+                case "/logout-everywhere" -> response.getWriter().print(
+                        PrincipalSessions.of(request.getServletContext()).invalidateAll(name));
                 case "/timeout" -> {
                     HttpSession session = request.getSession();
                     session.setMaxInactiveInterval(Integer.parseInt(request.getParameter("seconds")));

@@ -62,6 +62,11 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Long, PendingDelete> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean attempting = new AtomicBoolean();
+    /** Numbers the attempts: the completion of one given up on changes nothing. */
+    private final AtomicLong attempts = new AtomicLong();
+    private volatile long attemptStartedMillis;
+    /** The subscriptions of the attempt under way, if any. */
+    private volatile Subscriptions underWay;
     /** The channels whose subscription Redis has not confirmed since the feed was last lost. */
     private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
     /** The subscriptions that announcements arrive on; null before the first attempt succeeded. */
@@ -90,12 +95,21 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
     @Override
     public void subscribe(Listener listener) {
         this.listener = listener;
-        if (subscribed || closed || System.currentTimeMillis() < nextAttemptMillis
-                || !attempting.compareAndSet(false, true)) {
+        if (subscribed || closed) {
             return;
         }
+        long now = System.currentTimeMillis();
+        if (attempting.get() && now - attemptStartedMillis > 2 * connection.timeout().toMillis()) {
+            // Redisson may never complete a subscription whose slot moved meanwhile: given up on, tried afresh.
+            gaveUp(attempts.get());
+        }
+        if (now < nextAttemptMillis || !attempting.compareAndSet(false, true)) {
+            return;
+        }
+        long attempt = attempts.incrementAndGet();
+        attemptStartedMillis = now;
         if (!format.sharded()) {
-            attempt(new Subscriptions(connection, false));
+            attempt(attempt, new Subscriptions(connection, false));
             return;
         }
         // Making a client takes a while: not on the request thread that asked.
@@ -104,9 +118,9 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
                 RedisConnection own = connection.forSubscriptions();
                 Subscriptions subscriptions = new Subscriptions(own, true);
                 watch(own, () -> current == subscriptions);
-                attempt(subscriptions);
+                attempt(attempt, subscriptions);
             } catch (IOException | RuntimeException e) {
-                attempted(null, false);
+                attempted(attempt, null, false);
             }
         }, "session-store-subscriber");
         maker.setDaemon(true);
@@ -122,21 +136,31 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         if (last != null) {
             last.close();
         }
-    }
-
-    /** Makes {@code subscriptions} and, once Redis confirmed them all, has them deliver in place of the last ones. */
-    private void attempt(Subscriptions subscriptions) {
-        try {
-            subscriptions.start()
-                    // Redisson may never complete a subscription whose slot moved meanwhile: given up on.
-                    .orTimeout(2 * connection.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((done, error) -> attempted(subscriptions, error == null));
-        } catch (RedisException e) {
-            attempted(subscriptions, false); // a client that has never reached Redis fails at once
+        Subscriptions unfinished = underWay;
+        if (unfinished != null && unfinished.owned) {
+            unfinished.close();
         }
     }
 
-    private void attempted(Subscriptions subscriptions, boolean succeeded) {
+    /** Makes {@code subscriptions} and, once Redis confirmed them all, has them deliver in place of the last ones. */
+    private void attempt(long attempt, Subscriptions subscriptions) {
+        underWay = subscriptions;
+        try {
+            subscriptions.start().whenComplete((done, error) -> attempted(attempt, subscriptions, error == null));
+        } catch (RedisException e) {
+            attempted(attempt, subscriptions, false); // a client that has never reached Redis fails at once
+        }
+    }
+
+    private synchronized void attempted(long attempt, Subscriptions subscriptions, boolean succeeded) {
+        if (attempt != attempts.get()) {
+            // Given up on: its client, if it made one, goes.
+            if (subscriptions != null && subscriptions.owned) {
+                subscriptions.closeLater();
+            }
+            return;
+        }
+        underWay = null;
         if (succeeded && !closed) {
             Subscriptions last = current;
             current = subscriptions;
@@ -150,6 +174,20 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
                 subscriptions.closeLater();
             }
             nextAttemptMillis = System.currentTimeMillis() + RETRY_MILLIS;
+        }
+        attempting.set(false);
+    }
+
+    /** Gives up on the attempt {@code attempt} if it is still under way; a new one may start at once. */
+    private synchronized void gaveUp(long attempt) {
+        if (attempt != attempts.get() || !attempting.get()) {
+            return;
+        }
+        attempts.incrementAndGet();
+        Subscriptions unfinished = underWay;
+        underWay = null;
+        if (unfinished != null && unfinished.owned) {
+            unfinished.closeLater();
         }
         attempting.set(false);
     }
@@ -314,6 +352,7 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
         private final boolean owned;
         private final List<RTopic> topics;
         private final RTopic acks;
+        private final AtomicBoolean closing = new AtomicBoolean();
 
         Subscriptions(RedisConnection client, boolean owned) {
             this.client = client;
@@ -346,8 +385,11 @@ public final class RedisInvalidationFeed implements InvalidationFeed {
             closer.start();
         }
 
-        /** Unsubscribes, or closes the client made for these subscriptions. Never throws. */
+        /** Unsubscribes, or closes the client made for these subscriptions; once. Never throws. */
         void close() {
+            if (!closing.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 if (owned) {
                     client.close();
