@@ -15,6 +15,9 @@
     <p class="lead">Logged in as <strong id="email"><c:out value="${email}"/></strong></p>
     <p class="visits">Visits: <span id="visits"><c:out value="${visits}"/></span></p>
     <p class="hint">Counting resets <c:out value="${visitTtlSeconds}"/> s after your last visit. Reload to count on.</p>
+    <c:if test="${sessionsListed}">
+      <p class="hint"><a id="your-sessions" href="${pageContext.request.contextPath}/sessions">Your sessions</a>: see where you are signed in, and sign out there.</p>
+    </c:if>
     <form method="post" action="${pageContext.request.contextPath}/logout">
       <input type="hidden" name="csrf" value="<c:out value='${csrfToken}'/>">
       <button type="submit" class="secondary">Log out</button>

@@ -57,6 +57,7 @@ public final class AppContextListener implements ServletContextListener {
         context.addServlet("visits", new VisitServlet(visits, csrf, settings.visitTtlSeconds())).addMapping("");
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
+        context.addServlet("sessions", new SessionsServlet(csrf)).addMapping("/sessions");
         context.addServlet("health", new HealthServlet(health)).addMapping("/health");
         log.info("Demo started: sessions in {}, visit counter in {}", ownConnection ? "the container" : "Redis",
                 sessions.redis().describe());

@@ -10,12 +10,15 @@ import java.util.Map;
 
 /**
  * {@code GET /login} shows the form and creates no session. {@code POST /login} checks the CSRF token and the
- * email, then gives the session a new id (fixation protection), stores the email in it and answers {@code 303}
- * to the welcome page.
+ * email, then gives the session a new id (fixation protection), stores the email in it (the session layer indexes
+ * sessions by it: {@code SESSION_PRINCIPAL_ATTRIBUTE} in {@code web.xml}) with a line naming the browser, and
+ * answers {@code 303} to the welcome page.
  */
 public final class LoginServlet extends HttpServlet {
 
     static final String EMAIL_ATTRIBUTE = "email";
+    /** What the list of a user's sessions shows of the browser that signed in ({@link DeviceName}). */
+    static final String DEVICE_ATTRIBUTE = "device";
     private static final String PAGE = "/WEB-INF/jsp/login.jsp";
 
     private final transient CsrfCookie csrf;
@@ -51,6 +54,7 @@ public final class LoginServlet extends HttpServlet {
         if (!session.isNew()) {
             request.changeSessionId();
         }
+        session.setAttribute(DEVICE_ATTRIBUTE, DeviceName.of(request.getHeader("User-Agent")));
         session.setAttribute(EMAIL_ATTRIBUTE, email);
         response.sendRedirect(request.getContextPath() + "/", HttpServletResponse.SC_SEE_OTHER);
     }

@@ -2,6 +2,7 @@ package io.sessionstore.app;
 
 import io.sessionstore.session.RateLimitedWarning;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
+import io.sessionstore.session.web.PrincipalSessions;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /}: the welcome page. Not logged in: {@code 303} to the login page. Logged in: records the visit
- * and shows the email and the visit count.
+ * and shows the email, the visit count and a link to the email's sessions ({@link SessionsServlet}).
  */
 public final class VisitServlet extends HttpServlet {
 
@@ -57,6 +58,9 @@ public final class VisitServlet extends HttpServlet {
         request.setAttribute("visits", count);
         request.setAttribute("visitTtlSeconds", visitTtlSeconds);
         request.setAttribute("csrfToken", csrf.token(request, response));
+        // A link only: listing the sessions costs round trips that this page does not pay.
+        request.setAttribute("sessionsListed",
+                request.getServletContext().getAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE) != null);
         request.getRequestDispatcher(PAGE).forward(request, response);
     }
 }

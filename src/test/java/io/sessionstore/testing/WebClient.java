@@ -32,16 +32,32 @@ public final class WebClient {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** The {@code User-Agent} this client sends; null for the HTTP client's own. */
+    private final String userAgent;
+
+    public WebClient() {
+        this(null);
+    }
+
+    /** A client that sends {@code userAgent} as its {@code User-Agent}, as a browser does. */
+    public WebClient(String userAgent) {
+        this.userAgent = userAgent;
+    }
+
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(request(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String url) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        return userAgent == null ? builder : builder.header("User-Agent", userAgent);
     }
 
     public HttpResponse<String> post(String url, Map<String, String> form) throws IOException, InterruptedException {
         String body = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        return http.send(request(url)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
