@@ -25,7 +25,7 @@ import java.util.Map;
 public final class SessionsServlet extends HttpServlet {
 
     private static final String PAGE = "/WEB-INF/jsp/sessions.jsp";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'",
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'",
             Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final transient CsrfCookie csrf;

@@ -160,6 +160,40 @@ class LoginBrowserTest {
     }
 
     @Test
+    void yourSessions_twoBrowsersOnTwoNodes_logOutOthersSignsTheSecondOut() throws Exception {
+        ChromeDriver second = Chromium.start(1024, 800);
+        try {
+            second.get(nodeB.url("/login"));
+            second.findElement(By.id("email")).sendKeys("kim@example.com");
+            submit(second, By.cssSelector("form button[type=submit]"));
+            browser.get(nodeA.url("/login"));
+            signIn("kim@example.com");
+
+            browser.findElement(By.id("your-sessions")).click();
+            assertEquals("Your sessions · session-store", browser.getTitle());
+            var rows = browser.findElements(By.cssSelector("#sessions li"));
+            assertEquals(2, rows.size());
+            assertEquals(1, browser.findElements(By.cssSelector("#sessions li.current")).size());
+            assertTrue(rows.get(0).getText().contains("Chrome") && rows.get(0).getText().contains("Linux"),
+                    rows.get(0).getText());
+            screenshot("sessions.png");
+
+            submit(browser, By.id("logout-others"));
+            assertEquals(nodeA.url("/sessions"), browser.getCurrentUrl());
+            assertEquals(1, browser.findElements(By.cssSelector("#sessions li")).size());
+            second.navigate().refresh();
+            assertEquals(nodeB.url("/login"), second.getCurrentUrl(), "the second browser's next page");
+
+            submit(browser, By.id("logout-everywhere"));
+            assertEquals(nodeA.url("/login"), browser.getCurrentUrl());
+            browser.get(nodeB.url("/"));
+            assertEquals(nodeB.url("/login"), browser.getCurrentUrl());
+        } finally {
+            second.quit();
+        }
+    }
+
+    @Test
     void phoneWidth_pagesFitWithoutSideScrolling() throws Exception {
         ChromeDriver phone = Chromium.start(390, 844);
         try {
