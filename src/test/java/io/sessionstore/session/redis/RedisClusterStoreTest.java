@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.cache.InvalidationFeed;
+import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
+import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import io.sessionstore.session.store.WriteResult;
 import io.sessionstore.testing.NeedsRedis;
@@ -12,12 +14,15 @@ import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RedisClusterNodes;
 import io.sessionstore.testing.RespClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -28,18 +33,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Announcements on a Redis Cluster of three masters with a replica each go on sharded channels: each change reaches
- * every subscribed node once and crosses the cluster bus only within its shard (a {@code PUBLISH} goes to every node
- * of the cluster); a channel whose slot moves, or whose master fails, is subscribed again within seconds; and
- * changes of sessions on healthy shards go on while the shard of their channel fails over. Prints the figures.
+ * The store on a Redis Cluster of three masters with a replica each (which confirm every write). Announcements go on
+ * sharded channels: each change reaches every subscribed node once and crosses the cluster bus only within its shard
+ * (a {@code PUBLISH} goes to every node of the cluster); a channel whose slot moves, or whose master fails, is
+ * subscribed again within seconds; and changes of sessions on healthy shards go on while the shard of their channel
+ * fails over. A principal's index lists its sessions from every shard. Prints the figures.
  */
 @NeedsRedis
-class ShardedAnnouncementsTest {
+class RedisClusterStoreTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private static final Duration TRUST = Duration.ofSeconds(1);
     private static final Duration GRACE = Duration.ofSeconds(30);
     private static final Duration INTERVAL = Duration.ofMillis(500);
+
+    /** The principal attribute's stored value: a string, as the attribute codec encodes it. */
+    private static final byte[] PRINCIPAL = "Snora@example.com".getBytes(StandardCharsets.UTF_8);
 
     private static RedisClusterNodes cluster;
     private static Path yaml;
@@ -176,6 +185,36 @@ class ShardedAnnouncementsTest {
         }
     }
 
+    @Test
+    void sessionsOf_principalsSessionsOnEveryShard_listedFromAnotherNodeAfterDeletesAndAnIdChange() throws Exception {
+        String prefix = "indexed-" + UUID.randomUUID() + ":";
+        try (Node a = Node.start(prefix); Node b = Node.start(prefix)) {
+            long now = System.currentTimeMillis();
+            List<String> ids = new ArrayList<>();
+            Set<Integer> masters = new HashSet<>();
+            while (ids.size() < 9 || masters.size() < 3) {
+                String id = UUID.randomUUID().toString().replace("-", "");
+                a.store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now + ids.size(),
+                        now, 1800, Map.of("email", PRINCIPAL))));
+                ids.add(id);
+                masters.add(cluster.masterPortForKey(a.store.key(id)));
+            }
+            a.store.write(new SessionChange.Delete(ids.get(0)));
+            a.store.write(new SessionChange.Delete(ids.get(1)));
+            String renamed = UUID.randomUUID().toString().replace("-", "");
+            a.store.write(new SessionChange.Rename(ids.get(2), new SessionChange.Snapshot(renamed, now + 2, now, 1800,
+                    Map.of("email", PRINCIPAL))));
+
+            List<String> listed = b.store.sessionsOf("nora@example.com", System.currentTimeMillis()).stream()
+                    .map(SessionRecord::id).toList();
+
+            List<String> expected = new ArrayList<>(ids.subList(3, ids.size()));
+            expected.add(0, renamed);
+            assertEquals(expected, listed, "oldest first, from every shard");
+            assertTrue(b.announced.contains(ids.get(0) + " 0"), "the deletes were announced");
+        }
+    }
+
     /**
      * Updates session {@code id} through {@code a} every 100 ms until both nodes' feeds are subscribed and received
      * the update's announcement.
@@ -237,7 +276,9 @@ class ShardedAnnouncementsTest {
         private Node(String prefix) throws IOException {
             connection = RedisConnection.open(new RedisSettings(null, yaml, TIMEOUT));
             feed = new RedisInvalidationFeed(connection, prefix, TRUST);
-            store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, feed, OptionalInt.empty());
+            store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, feed, OptionalInt.empty(),
+                    new PrincipalAttribute("email", value -> Optional.of(new String(value, 1, value.length - 1,
+                            StandardCharsets.UTF_8))));
             format = new RedisSessionFormat(prefix, 0, 0, true);
         }
 
