@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
  * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), whose answer, the
- * session's version or 0 when it is gone, goes to the {@linkplain #addTouchListener touch listeners}, and a
- * {@code ZADD} to the expiry index per session written under a new id or given a timeout. {@link #claimExpired}
+ * session's version or 0 when it is gone, goes to the {@linkplain #addTouchListener touch listeners}, a
+ * {@code ZADD} to the expiry index per session written under a new id or given a timeout, and a {@code ZREM} from its
+ * principal's index per session deleted or claimed. {@link #claimExpired}
  * costs one round trip ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when
  * something is: the claims, then the index cleaned. {@link #close()} sends what is waiting.
  *
@@ -390,6 +391,8 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                         StringCodec.INSTANCE).addAsync(due, id));
+                drained.unindexed().forEach((id, principal) -> batch.getScoredSortedSet(
+                        format.principalKey(principal), StringCodec.INSTANCE).removeAsync(id));
                 deletes.forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
             }));
             for (int i = 0; i < touched.size(); i++) {
@@ -551,10 +554,10 @@ public final class RedisSessionStore implements SessionStore {
         batch.getScoredSortedSet(format.principalKey(principal), StringCodec.INSTANCE).addAsync(score, id);
     }
 
-    /** Removes sessions from a principal's index without waiting: best effort, the index is cleaned as it is read. */
+    /** Removes sessions from a principal's index with the next background send. */
     private void unindexLater(String principal, Collection<String> ids) {
-        connection.client().getScoredSortedSet(format.principalKey(principal), StringCodec.INSTANCE)
-                .removeAllAsync(ids);
+        ids.forEach(id -> waiting.unindex(id, principal));
+        startSender();
     }
 
     /**
