@@ -1,21 +1,17 @@
 package io.sessionstore.session;
 
 import io.sessionstore.session.cache.InvalidationFeed;
-import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
 import io.sessionstore.session.redis.RedisSessionStore;
-import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
-import io.sessionstore.session.store.UnreadableSessionException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -23,7 +19,7 @@ import java.util.function.UnaryOperator;
 /**
  * An operator's command for a principal's sessions, run with the session layer's jars (those in Tomcat's
  * {@code lib/}, or {@code target/drop-in/}) and the application's settings in the environment ({@code REDIS_URL} or
- * {@code REDISSON_CONFIG}, {@code KEY_PREFIX}, {@code SESSION_PRINCIPAL_ATTRIBUTE}):
+ * {@code REDISSON_CONFIG}, {@code KEY_PREFIX}):
  * <pre>
  * java -cp "$CATALINA_HOME/lib/*" io.sessionstore.session.PrincipalSessionsCommand list alice@example.com
  * java -cp "$CATALINA_HOME/lib/*" io.sessionstore.session.PrincipalSessionsCommand logout alice@example.com [id]
@@ -70,25 +66,10 @@ public final class PrincipalSessionsCommand {
             err.println("session-store: " + e.getMessage());
             return 1;
         }
-        if (session.principalAttribute().isEmpty()) {
-            err.println("session-store: set SESSION_PRINCIPAL_ATTRIBUTE to the application's principal attribute");
-            return 1;
-        }
-        AttributeCodec codec = new AttributeCodec(session.allowedClasses(),
-                PrincipalSessionsCommand.class.getClassLoader());
-        String name = session.principalAttribute();
-        PrincipalAttribute principals = new PrincipalAttribute(name, value -> {
-            try {
-                return codec.decode(name, value) instanceof String principal ? Optional.of(principal)
-                        : Optional.empty();
-            } catch (UnreadableSessionException e) {
-                return Optional.empty();
-            }
-        });
         try (RedisConnection connection = RedisConnection.open(session.redis())) {
             RedisInvalidationFeed feed = logout ? subscribed(connection, session) : null;
             try (RedisSessionStore store = new RedisSessionStore(connection, session.keyPrefix(), GRACE,
-                    session.housekeepingInterval(), feed, session.replicaAcks(), principals)) {
+                    session.housekeepingInterval(), feed, session.replicaAcks())) {
                 List<SessionRecord> sessions = store.sessionsOf(args[1], System.currentTimeMillis());
                 if (list) {
                     sessions.forEach(record -> out.println(record.id() + " created "

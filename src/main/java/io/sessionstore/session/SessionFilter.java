@@ -6,11 +6,9 @@ import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
 import io.sessionstore.session.redis.RedisMemory;
 import io.sessionstore.session.redis.RedisSessionStore;
-import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionStore;
 import io.sessionstore.session.store.SessionStoreFullException;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
-import io.sessionstore.session.store.UnreadableSessionException;
 import io.sessionstore.session.web.PrincipalSessions;
 import io.sessionstore.session.web.SessionCookie;
 import io.sessionstore.session.web.SessionTracking;
@@ -31,7 +29,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: the constructor only keeps its arguments. {@link #init} builds the store (the Redis client connects
  * on the first command, so the application starts while Redis is down), finds the application's session listeners
  * and starts the expiry sweep ({@link SessionExpiry}, every {@link SessionSettings#housekeepingInterval()} on a
- * daemon thread of its own); {@link #destroy} stops the sweep, then closes what {@code init} built, in reverse
- * order. Thread-safe once initialised.
+ * daemon thread of its own) and publishes the application's {@link PrincipalSessions}; {@link #destroy} stops the
+ * sweep, then closes what {@code init} built, in reverse order. Thread-safe once initialised.
  */
 public final class SessionFilter implements Filter {
 
@@ -61,8 +58,7 @@ public final class SessionFilter implements Filter {
 
     /** How {@link #init} gets the store, and what {@link #destroy} must close. */
     private interface StoreSource {
-        /** @param principals what sessions are indexed by; null for none */
-        SessionStore open(List<AutoCloseable> owned, PrincipalAttribute principals) throws IOException;
+        SessionStore open(List<AutoCloseable> owned) throws IOException;
     }
 
     /**
@@ -79,10 +75,10 @@ public final class SessionFilter implements Filter {
 
     /** Sessions in the Redis of {@code settings}, through a client of the filter's own. */
     public SessionFilter(SessionSettings settings) {
-        this(settings, (owned, principals) -> {
+        this(settings, owned -> {
             RedisConnection connection = RedisConnection.open(settings.redis());
             owned.add(connection);
-            return redisStore(settings, connection, owned, principals);
+            return redisStore(settings, connection, owned);
         });
     }
 
@@ -91,15 +87,15 @@ public final class SessionFilter implements Filter {
      * the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, RedisConnection connection) {
-        this(settings, (owned, principals) -> redisStore(settings, connection, owned, principals));
+        this(settings, owned -> redisStore(settings, connection, owned));
     }
 
     /**
-     * Sessions in any store, used as it is: the settings' Redis and near cache do not apply, and the store indexes
-     * principals as it was made to. Whoever made the store closes it, after the filter is destroyed.
+     * Sessions in any store, used as it is: the settings' Redis and near cache do not apply. Whoever made the
+     * store closes it, after the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, SessionStore store) {
-        this(settings, (owned, principals) -> store);
+        this(settings, owned -> store);
     }
 
     private SessionFilter(SessionSettings settings, StoreSource source) {
@@ -112,12 +108,9 @@ public final class SessionFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         ServletContext context = config.getServletContext();
         AttributeCodec codec = new AttributeCodec(settings.allowedClasses(), context.getClassLoader());
-        String principalName = settings.principalAttribute();
-        PrincipalAttribute principals = principalName.isEmpty() ? null
-                : new PrincipalAttribute(principalName, value -> principal(codec, principalName, value));
         SessionStore store;
         try {
-            store = source.open(owned, principals);
+            store = source.open(owned);
         } catch (IOException e) {
             throw new ServletException("The Redis configuration cannot be read: " + e.getMessage(), e);
         }
@@ -127,21 +120,11 @@ public final class SessionFilter implements Filter {
                 SessionTracking.forApplication(cookie, config.getServletContext()),
                 SessionListeners.of(config.getServletContext()),
                 (int) settings.timeout().toSeconds(),
-                settings.failureStatus());
+                settings.failureStatus(),
+                settings.principalAttribute());
         startExpirySweep(new SessionExpiry(requests, context), context.getContextPath());
-        if (principals != null) {
-            context.setAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE, new PrincipalSessions(requests, context));
-            owned.add(() -> context.removeAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE));
-        }
-    }
-
-    /** The principal a stored value of the principal attribute names: a string's, nothing for another value. */
-    private static Optional<String> principal(AttributeCodec codec, String name, byte[] value) {
-        try {
-            return codec.decode(name, value) instanceof String principal ? Optional.of(principal) : Optional.empty();
-        } catch (UnreadableSessionException e) {
-            return Optional.empty();
-        }
+        context.setAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE, new PrincipalSessions(requests, context));
+        owned.add(() -> context.removeAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE));
     }
 
     /**
@@ -218,18 +201,18 @@ public final class SessionFilter implements Filter {
     }
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
-                                           List<AutoCloseable> owned, PrincipalAttribute principals) {
+                                           List<AutoCloseable> owned) {
         warnIfRedisMayEvictSessions(connection);
         SessionStore store;
         if (settings.nearCache()) {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
                     settings.nearCacheTrust());
             store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), feed, settings.replicaAcks(), principals), feed,
+                    settings.housekeepingInterval(), feed, settings.replicaAcks()), feed,
                     settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
         } else {
             store = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), null, settings.replicaAcks(), principals);
+                    settings.housekeepingInterval(), null, settings.replicaAcks());
         }
         owned.add(store);
         return store;

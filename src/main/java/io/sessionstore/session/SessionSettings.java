@@ -46,9 +46,11 @@ import java.util.function.UnaryOperator;
  *                            single server is never failed over to a replica). A write
  *                            too few replicas confirm within half the Redis timeout fails (503): a failover then
  *                            never loses an acknowledged login, logout or change
- * @param principalAttribute  the session attribute whose value names the session's principal (the signed-in user),
- *                            for finding and ending a principal's sessions ({@link PrincipalSessions}); empty for
- *                            none, then nothing is indexed; at most 256 characters, no control characters
+ * @param principalAttribute  the session attribute whose {@code String} value names the session's principal (the
+ *                            signed-in user), by which sessions are indexed for finding and ending a user's sessions
+ *                            ({@link io.sessionstore.session.web.PrincipalSessions}); empty for the container's
+ *                            authenticated user ({@code getRemoteUser()}); at most 256 characters, no control
+ *                            characters
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,

@@ -93,8 +93,7 @@ final class NearCache {
             if (r == null || r.lastAccessedTime() >= now) {
                 return old;
             }
-            return new Entry(new SessionRecord(r.id(), r.creationTime(), now, r.maxInactiveSeconds(), r.attributes(),
-                    r.version()), old.version(), old.storedAt(), old.confirmedAt());
+            return new Entry(r.accessedAt(now), old.version(), old.storedAt(), old.confirmedAt());
         });
     }
 

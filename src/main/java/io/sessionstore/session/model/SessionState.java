@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -60,6 +61,9 @@ public final class SessionState {
     private String storedId;
     private int maxInactiveSeconds;
     private boolean maxInactiveChanged;
+    /** The name of the session's principal (its signed-in user), or null. */
+    private String principal;
+    private boolean principalChanged;
     private final boolean isNew;
 
     private SessionState(AttributeCodec codec, Lifecycle lifecycle, String id, long creationTime,
@@ -101,7 +105,22 @@ public final class SessionState {
                 record.lastAccessedTime(), now, record.maxInactiveSeconds(), attributes,
                 new HashMap<>(record.attributes()));
         state.lastAccessMayLag = record.copy();
+        state.principal = record.principal();
         return state;
+    }
+
+    /**
+     * Gives the session its principal as the request ends: the name of its signed-in user, by which the store indexes
+     * it. Saved with the next {@link #changes()} when it differs from the stored one.
+     *
+     * @param name the principal's name; null or empty for none
+     */
+    public synchronized void principal(String name) {
+        String now = name == null || name.isEmpty() ? null : name;
+        if (!Objects.equals(now, principal)) {
+            principal = now;
+            principalChanged = true;
+        }
     }
 
     public synchronized Lifecycle lifecycle() {
@@ -312,11 +331,12 @@ public final class SessionState {
             default:
                 Map<String, byte[]> set = changedInPlace();
                 changed.forEach(name -> set.put(name, codec.encode(name, attributes.get(name))));
-                if (set.isEmpty() && removed.isEmpty() && !maxInactiveChanged) {
+                if (set.isEmpty() && removed.isEmpty() && !maxInactiveChanged && !principalChanged) {
                     return Optional.empty();
                 }
                 SessionChange update = new SessionChange.Update(id, set, removed,
-                        maxInactiveChanged ? OptionalInt.of(maxInactiveSeconds) : OptionalInt.empty());
+                        maxInactiveChanged ? OptionalInt.of(maxInactiveSeconds) : OptionalInt.empty(),
+                        principalChanged ? Optional.of(principal == null ? "" : principal) : Optional.empty());
                 stored.putAll(set);
                 removed.forEach(stored::remove);
                 clearChanges();
@@ -358,12 +378,13 @@ public final class SessionState {
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         stored.clear();
         stored.putAll(encoded);
-        return new SessionChange.Snapshot(id, creationTime, accessTime, maxInactiveSeconds, encoded);
+        return new SessionChange.Snapshot(id, creationTime, accessTime, maxInactiveSeconds, encoded, principal);
     }
 
     private void clearChanges() {
         changed.clear();
         removed.clear();
         maxInactiveChanged = false;
+        principalChanged = false;
     }
 }

@@ -28,10 +28,9 @@ import java.util.Map;
  *       publish on a channel of its own key's slot, and no fixed set of channels shares the slots of all
  *       sessions).</li>
  *   <li>{@code <prefix>principal:<name>}: a sorted set per principal of the ids of its sessions, scored by their
- *       creation time (epoch milliseconds), when the store indexes principals: added with a session written under
- *       a new id or given the principal, removed in the background after its delete or claim, and cleaned of
- *       sessions gone, expired or no longer the principal's whenever it is read. No TTL: it holds only what was
- *       live at its last write or read.</li>
+ *       creation time (epoch milliseconds): added with a session written under a new id or given the principal,
+ *       removed in the background after its delete or claim, and cleaned of sessions gone, expired or no longer the
+ *       principal's whenever it is read. No TTL: it holds only what was live at its last write or read.</li>
  *   <li>{@code <prefix>expiries:{<n>}}, n from 0 to 15 by the id's hash: sorted sets of session ids scored by when
  *       each is due to expire (epoch milliseconds), added in the background after a session is written under a new
  *       id or given a timeout. A sweep claims the due ones with {@link #CLAIM}, which decides from the hash itself,
@@ -48,6 +47,8 @@ import java.util.Map;
  *   <li>{@code a}: last access time, epoch milliseconds, decimal</li>
  *   <li>{@code t}: max inactive interval in seconds, decimal; zero or less means no TTL</li>
  *   <li>{@code v}: version, 1 when written whole, incremented by every update</li>
+ *   <li>{@code p}: the principal's name, when the session has one (see {@link SessionRecord#principal()}); older
+ *       readers ignore it</li>
  *   <li>{@code @<name>}: one per attribute, its value as encoded by the session model's attribute codec</li>
  * </ul>
  *
@@ -185,6 +186,8 @@ final class RedisSessionFormat {
     static final String ACCESSED = "a";
     private static final String TIMEOUT = "t";
     private static final String VERSION = "v";
+    /** The principal's field. */
+    static final String PRINCIPAL = "p";
     private static final String ATTRIBUTE = "@";
 
     /**
@@ -242,11 +245,6 @@ final class RedisSessionFormat {
     /** The index of a principal's sessions. */
     String principalKey(String principal) {
         return keyPrefix + "principal:" + principal;
-    }
-
-    /** The hash field of an attribute. */
-    static String field(String attribute) {
-        return ATTRIBUTE + attribute;
     }
 
     /** Whether the session {@code record}, read at {@code now}, has expired by the access Redis knows of. */
@@ -348,6 +346,10 @@ final class RedisSessionFormat {
         args.add(bytes(session.maxInactiveSeconds()));
         args.add(bytes(VERSION));
         args.add(bytes(1));
+        if (session.principal() != null) {
+            args.add(bytes(PRINCIPAL));
+            args.add(bytes(session.principal()));
+        }
         session.attributes().forEach((name, value) -> {
             args.add(bytes(ATTRIBUTE + name));
             args.add(value);
@@ -361,16 +363,25 @@ final class RedisSessionFormat {
         args.add(bytes(update.id()));
         args.add(bytes(graceSeconds));
         args.add(bytes(now - lagMillis));
-        args.add(bytes(update.set().size() + (update.maxInactiveSeconds().isPresent() ? 1 : 0)));
+        boolean principalSet = update.principal().filter(name -> !name.isEmpty()).isPresent();
+        args.add(bytes(update.set().size() + (update.maxInactiveSeconds().isPresent() ? 1 : 0)
+                + (principalSet ? 1 : 0)));
         update.maxInactiveSeconds().ifPresent(seconds -> {
             args.add(bytes(TIMEOUT));
             args.add(bytes(seconds));
         });
+        if (principalSet) {
+            args.add(bytes(PRINCIPAL));
+            args.add(bytes(update.principal().get()));
+        }
         update.set().forEach((name, value) -> {
             args.add(bytes(ATTRIBUTE + name));
             args.add(value);
         });
         update.removed().forEach(name -> args.add(bytes(ATTRIBUTE + name)));
+        if (update.principal().filter(String::isEmpty).isPresent()) {
+            args.add(bytes(PRINCIPAL));
+        }
         return args.toArray();
     }
 
@@ -384,6 +395,7 @@ final class RedisSessionFormat {
         Long accessed = null;
         Integer timeout = null;
         long version = 0; // sessions stored before versions existed
+        String principal = null;
         int format = format(fields);
         if (format > FORMAT) {
             // Written by a newer node (a rolling upgrade): not corrupt, so not to be deleted; this node cannot serve
@@ -402,6 +414,7 @@ final class RedisSessionFormat {
                     case ACCESSED -> accessed = Long.valueOf(text(value));
                     case TIMEOUT -> timeout = Integer.valueOf(text(value));
                     case VERSION -> version = Long.parseLong(text(value));
+                    case PRINCIPAL -> principal = new String(value, StandardCharsets.UTF_8);
                     default -> {
                         if (field.startsWith(ATTRIBUTE)) {
                             attributes.put(field.substring(ATTRIBUTE.length()), value);
@@ -415,7 +428,7 @@ final class RedisSessionFormat {
         if (created == null || accessed == null || timeout == null) {
             throw new UnreadableSessionException("session metadata is missing");
         }
-        return new SessionRecord(id, created, accessed, timeout, attributes, version);
+        return new SessionRecord(id, created, accessed, timeout, attributes, version, false, principal);
     }
 
     /**

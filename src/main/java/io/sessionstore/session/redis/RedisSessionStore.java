@@ -1,6 +1,5 @@
 package io.sessionstore.session.redis;
 
-import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
@@ -94,8 +93,6 @@ public final class RedisSessionStore implements SessionStore {
     private final Duration interval;
     private final RedisInvalidationFeed acknowledgedBy;
     private final ReplicaAcks replicaAcks;
-    /** What sessions are indexed by; null when they are not. */
-    private final PrincipalAttribute principals;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
@@ -129,21 +126,6 @@ public final class RedisSessionStore implements SessionStore {
      */
     public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
                              RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks) {
-        this(connection, keyPrefix, grace, interval, acknowledgedBy, replicaAcks, null);
-    }
-
-    /**
-     * As above, and sessions are indexed by the principal {@code principals} reads from their attributes, for
-     * {@link #sessionsOf}: the index entry is written in a new session's (or new principal's) own round trip, on a
-     * Redis Cluster whose replicas confirm writes in one more; a deleted or claimed session's entry is removed in
-     * the background.
-     *
-     * @param principals what sessions are indexed by; null for no index
-     */
-    public RedisSessionStore(RedisConnection connection, String keyPrefix, Duration grace, Duration interval,
-                             RedisInvalidationFeed acknowledgedBy, OptionalInt replicaAcks,
-                             PrincipalAttribute principals) {
-        this.principals = principals;
         this.acknowledgedBy = acknowledgedBy;
         this.replicaAcks = new ReplicaAcks(connection, replicaAcks);
         this.connection = connection;
@@ -258,7 +240,7 @@ public final class RedisSessionStore implements SessionStore {
             long now = System.currentTimeMillis();
             Long version = call("save", () -> (Long) writtenIndexed(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
                     .evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER,
-                            List.of(key), format.updateArgs(update, now)), principalOf(update.set()), update.id(),
+                            List.of(key), format.updateArgs(update, now)), update.principal().filter(name -> !name.isEmpty()), update.id(),
                     now).get(0));
             if (version == null || version == 0) {
                 return WriteResult.GONE;
@@ -316,10 +298,6 @@ public final class RedisSessionStore implements SessionStore {
      */
     @Override
     public List<SessionRecord> sessionsOf(String principal, long now) {
-        if (principals == null) {
-            throw new UnsupportedOperationException("This session store indexes no principals: set "
-                    + "SESSION_PRINCIPAL_ATTRIBUTE");
-        }
         String index = format.principalKey(principal);
         List<String> ids = List.copyOf(call("principal lookup", () -> connection.client()
                 .<String>getScoredSortedSet(index, StringCodec.INSTANCE).valueRange(0, -1)));
@@ -340,7 +318,7 @@ public final class RedisSessionStore implements SessionStore {
             List<?> fields = (List<?>) hashes.get(i);
             Optional<SessionRecord> record = fields.isEmpty() ? Optional.empty() : readable(ids.get(i), fields);
             if (record.isPresent() && !format.expired(record.get(), now)
-                    && principals.of(record.get().attributes()).filter(principal::equals).isPresent()) {
+                    && principal.equals(record.get().principal())) {
                 live.add(record.get());
             } else {
                 stale.add(ids.get(i));
@@ -401,10 +379,9 @@ public final class RedisSessionStore implements SessionStore {
                     listener.touched(touched.get(i), version, sentAt);
                 }
             }
-            int commands = principals == null ? 1 : 2;
-            int firstDelete = replies.size() - deletes.size() * commands;
+            int firstDelete = replies.size() - deletes.size() * 2;
             for (int i = 0; i < deletes.size(); i++) {
-                if (deleted(deletes.get(i), replies, firstDelete + i * commands) > 0) {
+                if (deleted(deletes.get(i), replies, firstDelete + i * 2) > 0) {
                     announceLater(deletes.get(i));
                 }
             }
@@ -468,7 +445,7 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        writtenIndexed(batch -> queueReplace(batch, session), principalOf(session.attributes()), session.id(),
+        writtenIndexed(batch -> queueReplace(batch, session), Optional.ofNullable(session.principal()), session.id(),
                 session.creationTime());
         return new WriteResult.Written(1);
     }
@@ -491,7 +468,7 @@ public final class RedisSessionStore implements SessionStore {
         acknowledged(replace.deletedId(), args -> deleted(replace.deletedId(), writtenIndexed(batch -> {
             queueDelete(batch, replace.deletedId(), args);
             queueReplace(batch, session);
-        }, principalOf(session.attributes()), session.id(), session.creationTime()), 0));
+        }, Optional.ofNullable(session.principal()), session.id(), session.creationTime()), 0));
         return new WriteResult.Written(1);
     }
 
@@ -502,49 +479,37 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Queues a {@link RedisSessionFormat#DELETE} of session {@code id}, preceded, when principals are indexed, by an
-     * {@code HGET} of its principal attribute: {@link #deleted} reads both answers.
+     * Queues a {@link RedisSessionFormat#DELETE} of session {@code id}, preceded by an {@code HGET} of its principal:
+     * {@link #deleted} reads both answers.
      */
     private void queueDelete(RBatch batch, String id, Object[] args) {
         String key = format.key(id);
-        if (principals != null) {
-            batch.getMap(key, ByteArrayCodec.INSTANCE).getAsync(RedisSessionFormat.field(principals.name())
-                    .getBytes(StandardCharsets.UTF_8));
-        }
+        batch.getMap(key, StringCodec.INSTANCE).getAsync(RedisSessionFormat.PRINCIPAL);
         batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.DELETE,
                 RScript.ReturnType.INTEGER, List.of(key), args);
     }
 
     /**
      * The answer of a delete that {@link #queueDelete} queued at {@code at} in a batch whose answers are
-     * {@code replies}; when it deleted the session, the session's entry in its principal's index goes, in the
-     * background.
+     * {@code replies}; when it deleted a session that had a principal, the session leaves the principal's index in
+     * the background.
      *
      * @return the script's answer: 0 when the session was gone
      */
     private long deleted(String id, List<?> replies, int at) {
-        Object reply = replies.get(principals == null ? at : at + 1);
+        Object reply = replies.get(at + 1);
         long answer = reply == null ? 0 : ((Number) reply).longValue();
-        if (answer > 0 && principals != null && replies.get(at) instanceof byte[] value) {
-            principals.reader().apply(value).ifPresent(principal -> unindexLater(principal, List.of(id)));
+        if (answer > 0 && replies.get(at) instanceof String principal) {
+            unindexLater(principal, List.of(id));
         }
         return answer;
     }
 
-    /** The principal named by the attributes of a change or a session, when principals are indexed. */
-    private Optional<String> principalOf(Map<String, byte[]> attributes) {
-        return principals == null ? Optional.empty() : principals.of(attributes);
-    }
-
-    /** The principal named by a hash as {@link RedisSessionFormat#CLAIM} returned it, when principals are indexed. */
-    private Optional<String> principalIn(List<?> fields) {
-        if (principals == null) {
-            return Optional.empty();
-        }
-        String field = RedisSessionFormat.field(principals.name());
+    /** The principal of a hash as {@link RedisSessionFormat#CLAIM} returned it. */
+    private static Optional<String> principalIn(List<?> fields) {
         for (int i = 0; i + 1 < fields.size(); i += 2) {
-            if (field.equals(new String((byte[]) fields.get(i), StandardCharsets.UTF_8))) {
-                return principals.reader().apply((byte[]) fields.get(i + 1));
+            if (RedisSessionFormat.PRINCIPAL.equals(new String((byte[]) fields.get(i), StandardCharsets.UTF_8))) {
+                return Optional.of(new String((byte[]) fields.get(i + 1), StandardCharsets.UTF_8));
             }
         }
         return Optional.empty();

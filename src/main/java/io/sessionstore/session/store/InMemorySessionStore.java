@@ -3,6 +3,7 @@ package io.sessionstore.session.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,15 @@ public final class InMemorySessionStore implements SessionStore {
             return accessed(r, now);
         });
         return Optional.ofNullable(before[0]);
+    }
+
+    /** A scan of every session: fine for the tests and the single node this store is for. */
+    @Override
+    public List<SessionRecord> sessionsOf(String principal, long now) {
+        return sessions.values().stream()
+                .filter(record -> principal.equals(record.principal()) && !expired(record, now))
+                .sorted(Comparator.comparingLong(SessionRecord::creationTime))
+                .toList();
     }
 
     @Override
@@ -144,8 +154,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private static SessionRecord accessed(SessionRecord r, long now) {
-        return new SessionRecord(r.id(), r.creationTime(), Math.max(now, r.lastAccessedTime()),
-                r.maxInactiveSeconds(), r.attributes(), r.version());
+        return r.accessedAt(Math.max(now, r.lastAccessedTime()));
     }
 
     /** Expired at {@code now}: more than its timeout since its last access. */

@@ -3,6 +3,7 @@ package io.sessionstore.session.store;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -16,17 +17,25 @@ public sealed interface SessionChange {
      * A whole session, as written by {@link Create}, {@link Rename} and {@link Replace}.
      *
      * @param lastAccessedTime epoch milliseconds of this request's access
+     * @param principal        the session's principal, see {@link SessionRecord#principal()}; null for none
      */
     record Snapshot(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
-                    Map<String, byte[]> attributes) {
+                    Map<String, byte[]> attributes, String principal) {
         public Snapshot {
             Objects.requireNonNull(id, "id");
             attributes = Map.copyOf(attributes);
         }
 
+        /** A session without a principal. */
+        public Snapshot(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
+                        Map<String, byte[]> attributes) {
+            this(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, null);
+        }
+
         /** The record a load would return right after this snapshot was written as {@code version}. */
         public SessionRecord stored(long version) {
-            return new SessionRecord(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version);
+            return new SessionRecord(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version,
+                    false, principal);
         }
     }
 
@@ -44,20 +53,28 @@ public sealed interface SessionChange {
      *
      * @param maxInactiveSeconds present only when this request changed it, so a save never undoes another
      *                           node's change of the timeout
+     * @param principal          present only when this request changed the session's principal: its new name, or
+     *                           the empty string for none
      */
-    record Update(String id, Map<String, byte[]> set, Set<String> removed, OptionalInt maxInactiveSeconds)
-            implements SessionChange {
+    record Update(String id, Map<String, byte[]> set, Set<String> removed, OptionalInt maxInactiveSeconds,
+                  Optional<String> principal) implements SessionChange {
         public Update {
             Objects.requireNonNull(id, "id");
             set = Map.copyOf(set);
             removed = Set.copyOf(removed);
             Objects.requireNonNull(maxInactiveSeconds, "maxInactiveSeconds");
-            if (set.isEmpty() && removed.isEmpty() && maxInactiveSeconds.isEmpty()) {
+            Objects.requireNonNull(principal, "principal");
+            if (set.isEmpty() && removed.isEmpty() && maxInactiveSeconds.isEmpty() && principal.isEmpty()) {
                 throw new IllegalArgumentException("An update must change something");
             }
             if (set.keySet().stream().anyMatch(removed::contains)) {
                 throw new IllegalArgumentException("An attribute cannot be both set and removed");
             }
+        }
+
+        /** An update that leaves the principal as it is. */
+        public Update(String id, Map<String, byte[]> set, Set<String> removed, OptionalInt maxInactiveSeconds) {
+            this(id, set, removed, maxInactiveSeconds, Optional.empty());
         }
 
         /** The record a load would return after this update was applied to {@code record} as {@code version}. */
@@ -66,7 +83,8 @@ public sealed interface SessionChange {
             attributes.putAll(set);
             removed.forEach(attributes::remove);
             return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
-                    maxInactiveSeconds.orElse(record.maxInactiveSeconds()), attributes, version);
+                    maxInactiveSeconds.orElse(record.maxInactiveSeconds()), attributes, version, false,
+                    principal.map(name -> name.isEmpty() ? null : name).orElse(record.principal()));
         }
     }
 

@@ -14,23 +14,36 @@ import java.util.Map;
  * @param copy               served from a copy the store keeps (a near cache): as new as the client needs, but its
  *                           last access may miss accesses on other nodes since; see
  *                           {@link SessionStore#lastAccessedTime}
+ * @param principal          the name of the session's principal (its signed-in user), by which the store indexes
+ *                           it ({@link SessionStore#sessionsOf}); null for none
  */
 public record SessionRecord(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
-                            Map<String, byte[]> attributes, long version, boolean copy) {
+                            Map<String, byte[]> attributes, long version, boolean copy, String principal) {
 
     public SessionRecord {
         attributes = Map.copyOf(attributes);
     }
 
-    /** A record read from the store itself, not from a copy. */
+    /** A record without a principal. */
+    public SessionRecord(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
+                         Map<String, byte[]> attributes, long version, boolean copy) {
+        this(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version, copy, null);
+    }
+
+    /** A record read from the store itself, not from a copy, without a principal. */
     public SessionRecord(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
                          Map<String, byte[]> attributes, long version) {
-        this(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version, false);
+        this(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, version, false, null);
     }
 
     /** This record as served from a copy. */
     public SessionRecord asCopy() {
         return copy ? this : new SessionRecord(id, creationTime, lastAccessedTime, maxInactiveSeconds, attributes,
-                version, true);
+                version, true, principal);
+    }
+
+    /** This record with {@code lastAccessedTime} moved to {@code at}. */
+    public SessionRecord accessedAt(long at) {
+        return new SessionRecord(id, creationTime, at, maxInactiveSeconds, attributes, version, copy, principal);
     }
 }

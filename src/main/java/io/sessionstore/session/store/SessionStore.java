@@ -128,16 +128,15 @@ public interface SessionStore extends AutoCloseable {
     List<SessionRecord> claimExpired(long now, int max);
 
     /**
-     * The live sessions of a principal, oldest first: those the store indexed under {@code principal} when they were
-     * written with its {@link PrincipalAttribute} naming it, and that still exist, have not expired at {@code now}
-     * and still name it. Index entries found otherwise are removed on the way (the index is cleaned as it is read).
+     * The live sessions of a principal, oldest first: those written with {@code principal} as their
+     * {@link SessionRecord#principal()}, that still exist, have not expired at {@code now} and still have it. A store
+     * keeps an index for this; entries found otherwise are removed on the way (the index is cleaned as it is read).
      * Not an access: nothing is touched.
      *
      * @param principal the principal's name; data, never part of a command or a pattern
      * @param now       epoch milliseconds
      * @return the sessions as stored; empty when there are none
-     * @throws UnsupportedOperationException when this store keeps no principal index (it was given no
-     *                                       {@link PrincipalAttribute})
+     * @throws UnsupportedOperationException when this store keeps no principal index (the default)
      * @throws SessionStoreUnavailableException when the store cannot be reached
      */
     default List<SessionRecord> sessionsOf(String principal, long now) {

@@ -8,10 +8,11 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A principal's sessions (those whose principal attribute, the setting {@code SESSION_PRINCIPAL_ATTRIBUTE}, names
- * that principal), to list and to end: "your sessions" and "log out everywhere" for a user, and the same for an
- * operator. The session filter publishes one per application as the context attribute {@link #CONTEXT_ATTRIBUTE};
- * {@link #of} finds it.
+ * A principal's sessions, to list and to end: "your sessions" and "log out everywhere" for a user, and the same for
+ * an operator. A session's principal is the signed-in user as its requests end: the {@code String} value of the
+ * attribute the setting {@code SESSION_PRINCIPAL_ATTRIBUTE} names, or without that setting the container's
+ * authenticated user ({@code HttpServletRequest.getRemoteUser()}). The session filter publishes one per application
+ * as the context attribute {@link #CONTEXT_ATTRIBUTE}; {@link #of} finds it.
  *
  * <p>Ending a session here is a logout on every node at once: each delete returns only once every node's near cache
  * dropped the session (or after its trust bound), so the session's next request, on any node, finds no session. The
@@ -39,24 +40,25 @@ public final class PrincipalSessions {
     }
 
     /**
-     * The instance of an application whose session filter indexes principals.
+     * The instance of an application whose sessions the session filter keeps.
      *
-     * @throws IllegalStateException when the application has no session filter, or it indexes no principals (set
-     *                               {@code SESSION_PRINCIPAL_ATTRIBUTE})
+     * @throws IllegalStateException when the application has no session filter (it runs on the container's own
+     *                               sessions)
      */
     public static PrincipalSessions of(ServletContext context) {
         if (context.getAttribute(CONTEXT_ATTRIBUTE) instanceof PrincipalSessions sessions) {
             return sessions;
         }
-        throw new IllegalStateException("This application's sessions are not indexed by principal: install the "
-                + "session filter and set SESSION_PRINCIPAL_ATTRIBUTE");
+        throw new IllegalStateException("This application's sessions are not kept by the session filter, which "
+                + "indexes them by principal");
     }
 
     /**
      * The principal's live sessions, oldest first.
      *
-     * @param principal the principal's name, as the principal attribute holds it
+     * @param principal the principal's name
      * @throws io.sessionstore.session.store.SessionStoreUnavailableException when Redis cannot be reached
+     * @throws UnsupportedOperationException when the application's store keeps no index of principals
      */
     public List<SessionInfo> find(String principal) {
         Objects.requireNonNull(principal, "principal");

@@ -273,6 +273,9 @@ final class RequestSession {
     private Optional<SessionChange> pendingChange() {
         if (session != null) {
             session.willPassivate();
+            if (session.state().isValid()) {
+                session.state().principal(shared.principal(request, session.state()));
+            }
         }
         Optional<SessionChange> change = session == null ? Optional.empty() : session.state().changes();
         SessionChange.Delete delete = pendingDelete;

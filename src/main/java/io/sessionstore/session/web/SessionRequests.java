@@ -1,6 +1,7 @@
 package io.sessionstore.session.web;
 
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SessionState;
 import io.sessionstore.session.store.SessionStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,13 +26,28 @@ public final class SessionRequests {
     private final SessionListeners listeners;
     private final int timeoutSeconds;
     private final int failureStatus;
+    private final String principalAttribute;
 
     /**
+     * Sessions whose principal is the container's authenticated user ({@code getRemoteUser()}).
+     *
      * @param timeoutSeconds the max inactive interval of new sessions; zero or less: they never time out
      * @param failureStatus  the status of a response whose session could not be saved
      */
     public SessionRequests(SessionStore store, AttributeCodec codec, SessionTracking tracking, SessionListeners listeners,
                            int timeoutSeconds, int failureStatus) {
+        this(store, codec, tracking, listeners, timeoutSeconds, failureStatus, "");
+    }
+
+    /**
+     * @param timeoutSeconds     the max inactive interval of new sessions; zero or less: they never time out
+     * @param failureStatus      the status of a response whose session could not be saved
+     * @param principalAttribute the attribute whose {@code String} value names a session's principal; empty for the
+     *                           container's authenticated user ({@code getRemoteUser()})
+     */
+    public SessionRequests(SessionStore store, AttributeCodec codec, SessionTracking tracking, SessionListeners listeners,
+                           int timeoutSeconds, int failureStatus, String principalAttribute) {
+        this.principalAttribute = principalAttribute;
         this.store = store;
         this.codec = codec;
         this.tracking = tracking;
@@ -65,6 +81,18 @@ public final class SessionRequests {
 
     SessionStore store() {
         return store;
+    }
+
+    /**
+     * The principal of a request's valid session as the request ends, by which the store indexes the session: the
+     * principal attribute's value when it is a {@code String}, or the container's authenticated user when no
+     * attribute is set; null for none.
+     */
+    String principal(HttpServletRequest request, SessionState state) {
+        if (principalAttribute.isEmpty()) {
+            return request.getRemoteUser();
+        }
+        return state.peek("principal", principalAttribute) instanceof String name ? name : null;
     }
 
     AttributeCodec codec() {

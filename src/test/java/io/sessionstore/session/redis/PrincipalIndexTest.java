@@ -1,11 +1,9 @@
 package io.sessionstore.session.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.model.AttributeCodec;
-import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.testing.NeedsRedis;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index of each principal's sessions: written with the sessions that name the principal, read with
+ * The index of each principal's sessions: written with the sessions that have the principal, read with
  * {@code sessionsOf}, which lists only live sessions that still name it and removes every other entry it finds; a
  * delete or an expiry claim removes the entry in the background.
  */
@@ -36,9 +34,6 @@ import org.junit.jupiter.api.Test;
 class PrincipalIndexTest {
 
     private static final AttributeCodec CODEC = new AttributeCodec("", PrincipalIndexTest.class.getClassLoader());
-    private static final PrincipalAttribute EMAIL = new PrincipalAttribute("email",
-            value -> Optional.of(CODEC.decode("email", value)).filter(String.class::isInstance)
-                    .map(String.class::cast));
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static RedisConnection connection;
@@ -61,8 +56,7 @@ class PrincipalIndexTest {
     @BeforeEach
     void open() {
         prefix = TestRedis.uniquePrefix("principals");
-        store = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(100), null,
-                OptionalInt.of(0), EMAIL);
+        store = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMillis(100));
     }
 
     @AfterEach
@@ -88,12 +82,20 @@ class PrincipalIndexTest {
     }
 
     @Test
-    void sessionsOf_sessionWithoutThePrincipalAttribute_notIndexed() throws Exception {
+    void sessionsOf_sessionWithoutAPrincipal_notIndexed() throws Exception {
         long now = System.currentTimeMillis();
         store.write(new SessionChange.Create(new SessionChange.Snapshot(newId(), now, now, 1800,
                 Map.of("cart", CODEC.encode("cart", "3 items")))));
 
         assertTrue(redis.keys(prefix + "principal:").isEmpty());
+    }
+
+    @Test
+    void loadAndTouch_sessionWithAPrincipal_readBackWithIt() {
+        long now = System.currentTimeMillis();
+        String id = create("alice@example.com", now, now);
+
+        assertEquals("alice@example.com", store.loadAndTouch(id, -1, now).orElseThrow().principal());
     }
 
     @Test
@@ -129,7 +131,7 @@ class PrincipalIndexTest {
         String id = create("alice@example.com", now, now);
 
         store.write(new SessionChange.Update(id, Map.of("email", CODEC.encode("email", "carol@example.com")),
-                Set.of(), OptionalInt.empty()));
+                Set.of(), OptionalInt.empty(), Optional.of("carol@example.com")));
 
         assertEquals(List.of(id), ids(store.sessionsOf("carol@example.com", now)));
         assertEquals(List.of(), store.sessionsOf("alice@example.com", now));
@@ -167,13 +169,14 @@ class PrincipalIndexTest {
     }
 
     @Test
-    void sessionsOf_storeWithoutAPrincipalAttribute_refusedNamingTheSetting() {
-        try (RedisSessionStore plain = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30),
-                Duration.ofMillis(100))) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> plain.sessionsOf("alice@example.com", System.currentTimeMillis()));
-            assertTrue(e.getMessage().contains("SESSION_PRINCIPAL_ATTRIBUTE"), e.getMessage());
-        }
+    void update_principalRemoved_notListedAnyMore() throws Exception {
+        long now = System.currentTimeMillis();
+        String id = create("alice@example.com", now, now);
+
+        store.write(new SessionChange.Update(id, Map.of(), Set.of(), OptionalInt.empty(), Optional.of("")));
+
+        assertEquals(List.of(), store.sessionsOf("alice@example.com", now));
+        assertEquals(null, store.loadAndTouch(id, -1, now).orElseThrow().principal());
     }
 
     private String create(String principal, long created, long accessed) {
@@ -190,7 +193,7 @@ class PrincipalIndexTest {
                                                    int timeout) {
         Map<String, byte[]> attributes = new HashMap<>();
         attributes.put("email", CODEC.encode("email", principal));
-        return new SessionChange.Snapshot(id, created, accessed, timeout, attributes);
+        return new SessionChange.Snapshot(id, created, accessed, timeout, attributes, principal);
     }
 
     private static List<String> ids(List<SessionRecord> records) {

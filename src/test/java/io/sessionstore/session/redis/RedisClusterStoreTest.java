@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.cache.InvalidationFeed;
-import io.sessionstore.session.store.PrincipalAttribute;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
@@ -14,7 +13,6 @@ import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RedisClusterNodes;
 import io.sessionstore.testing.RespClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -46,9 +43,6 @@ class RedisClusterStoreTest {
     private static final Duration TRUST = Duration.ofSeconds(1);
     private static final Duration GRACE = Duration.ofSeconds(30);
     private static final Duration INTERVAL = Duration.ofMillis(500);
-
-    /** The principal attribute's stored value: a string, as the attribute codec encodes it. */
-    private static final byte[] PRINCIPAL = "Snora@example.com".getBytes(StandardCharsets.UTF_8);
 
     private static RedisClusterNodes cluster;
     private static Path yaml;
@@ -195,7 +189,7 @@ class RedisClusterStoreTest {
             while (ids.size() < 9 || masters.size() < 3) {
                 String id = UUID.randomUUID().toString().replace("-", "");
                 a.store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now + ids.size(),
-                        now, 1800, Map.of("email", PRINCIPAL))));
+                        now, 1800, Map.of(), "nora@example.com")));
                 ids.add(id);
                 masters.add(cluster.masterPortForKey(a.store.key(id)));
             }
@@ -203,7 +197,7 @@ class RedisClusterStoreTest {
             a.store.write(new SessionChange.Delete(ids.get(1)));
             String renamed = UUID.randomUUID().toString().replace("-", "");
             a.store.write(new SessionChange.Rename(ids.get(2), new SessionChange.Snapshot(renamed, now + 2, now, 1800,
-                    Map.of("email", PRINCIPAL))));
+                    Map.of(), "nora@example.com")));
 
             List<String> listed = b.store.sessionsOf("nora@example.com", System.currentTimeMillis()).stream()
                     .map(SessionRecord::id).toList();
@@ -276,9 +270,7 @@ class RedisClusterStoreTest {
         private Node(String prefix) throws IOException {
             connection = RedisConnection.open(new RedisSettings(null, yaml, TIMEOUT));
             feed = new RedisInvalidationFeed(connection, prefix, TRUST);
-            store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, feed, OptionalInt.empty(),
-                    new PrincipalAttribute("email", value -> Optional.of(new String(value, 1, value.length - 1,
-                            StandardCharsets.UTF_8))));
+            store = new RedisSessionStore(connection, prefix, GRACE, INTERVAL, feed, OptionalInt.empty());
             format = new RedisSessionFormat(prefix, 0, 0, true);
         }
 

@@ -40,6 +40,7 @@ class ContainerLoginTest {
 
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final InMemorySessionStore store = new InMemorySessionStore();
     private TestTomcat tomcat;
 
     @BeforeEach
@@ -68,13 +69,15 @@ class ContainerLoginTest {
         context.addConstraint(constraint);
 
         TestTomcat.filterEveryPath(context,
-                new SessionFilter(SessionSettings.builder().build(), new InMemorySessionStore()),
+                new SessionFilter(SessionSettings.builder().build(), store),
                 DispatcherType.REQUEST, DispatcherType.FORWARD);
         Tomcat.addServlet(context, "pages", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 switch (request.getServletPath()) {
                     case "/login" -> response.getWriter().print("login form");
+                    case "/private/sessions" -> response.getWriter().print(PrincipalSessions.of(
+                            request.getServletContext()).find(request.getRemoteUser()).size());
                     case "/logout" -> {
                         request.getSession().invalidate();
                         response.getWriter().print("signed out");
@@ -107,6 +110,21 @@ class ContainerLoginTest {
         assertEquals("signed out", get("/logout").body());
 
         assertEquals("login form", get("/private/page").body(), "the container's login ended with the session");
+    }
+
+    @Test
+    void formLogin_withoutAPrincipalAttribute_sessionIndexedByTheContainersUser() throws Exception {
+        get("/private/page");
+        send(HttpRequest.newBuilder(tomcat.uri("/j_security_check"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=alice&j_password=secret")).build());
+        assertEquals("hello alice", get("/private/page").body());
+
+        assertEquals("1", get("/private/sessions").body());
+        assertEquals(1, store.sessionsOf("alice", System.currentTimeMillis()).size());
+
+        get("/logout");
+        assertEquals(List.of(), store.sessionsOf("alice", System.currentTimeMillis()));
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
