@@ -7,10 +7,12 @@ import io.sessionstore.session.redis.RedisSessionStore;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
+import io.sessionstore.session.store.WriteResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,15 +21,16 @@ import java.util.function.UnaryOperator;
 /**
  * An operator's command for a principal's sessions, run with the session layer's jars (those in Tomcat's
  * {@code lib/}, or {@code target/drop-in/}) and the application's settings in the environment ({@code REDIS_URL} or
- * {@code REDISSON_CONFIG}, {@code KEY_PREFIX}):
+ * {@code REDISSON_CONFIG}, and {@code KEY_PREFIX}, which must be given: an application's default prefix names it,
+ * {@code sessionstore:<name>:}):
  * <pre>
  * java -cp "$CATALINA_HOME/lib/*" io.sessionstore.session.PrincipalSessionsCommand list alice@example.com
  * java -cp "$CATALINA_HOME/lib/*" io.sessionstore.session.PrincipalSessionsCommand logout alice@example.com [id]
  * </pre>
- * {@code list} prints one line per live session: its id, creation and last access (ISO-8601, UTC). {@code logout}
- * ends all of the principal's sessions, or the one named, and returns once every node's near cache dropped them (as
- * a logout in the application does); the application's session listeners are not told, no application running
- * here. Exit status 0 when done, 1 with one line on standard error when a setting or Redis fails, 2 for a usage
+ * {@code list} prints one line per session: its id, creation and last access (ISO-8601, UTC), or that there is
+ * none under that prefix. {@code logout} ends all of the principal's sessions, or the one named, and returns once
+ * every node's near cache dropped them (as a logout in the application does); the application's session listeners
+ * are not told, no application running here. Exit status 0 when done, 1 with one line on standard error when a setting or Redis fails, 2 for a usage
  * error.
  */
 public final class PrincipalSessionsCommand {
@@ -55,7 +58,7 @@ public final class PrincipalSessionsCommand {
     static int run(String[] args, UnaryOperator<String> settings, PrintStream out, PrintStream err) {
         boolean list = args.length == 2 && args[0].equals("list");
         boolean logout = (args.length == 2 || args.length == 3) && args[0].equals("logout");
-        if (!list && !logout) {
+        if (!list && !logout || Arrays.stream(args).anyMatch(String::isBlank)) {
             err.println(USAGE);
             return 2;
         }
@@ -66,11 +69,22 @@ public final class PrincipalSessionsCommand {
             err.println("session-store: " + e.getMessage());
             return 1;
         }
+        String keyPrefix = settings.apply(SessionSettings.KEY_PREFIX);
+        if (keyPrefix == null || keyPrefix.isBlank()) {
+            err.println("session-store: set KEY_PREFIX to the application's key prefix (sessionstore:<name>:, where "
+                    + "<name> is its display name or context path; redis-cli --scan --pattern 'sessionstore:*' "
+                    + "shows the prefixes in use)");
+            return 1;
+        }
         try (RedisConnection connection = RedisConnection.open(session.redis())) {
             RedisInvalidationFeed feed = logout ? subscribed(connection, session) : null;
             try (RedisSessionStore store = new RedisSessionStore(connection, session.keyPrefix(), GRACE,
                     session.housekeepingInterval(), feed, session.replicaAcks())) {
-                List<SessionRecord> sessions = store.sessionsOf(args[1], System.currentTimeMillis());
+                List<SessionRecord> sessions = store.sessionsOf(args[1]);
+                if (sessions.isEmpty()) {
+                    out.println("No sessions of " + args[1] + " under the key prefix " + session.keyPrefix());
+                    return 0;
+                }
                 if (list) {
                     sessions.forEach(record -> out.println(record.id() + " created "
                             + Instant.ofEpochMilli(record.creationTime()) + " last used "
@@ -79,8 +93,8 @@ public final class PrincipalSessionsCommand {
                 }
                 int ended = 0;
                 for (SessionRecord record : sessions) {
-                    if (args.length == 2 || record.id().equals(args[2])) {
-                        store.write(new SessionChange.Delete(record.id()));
+                    if ((args.length == 2 || record.id().equals(args[2]))
+                            && store.write(new SessionChange.Delete(record.id())) instanceof WriteResult.Deleted) {
                         ended++;
                     }
                 }

@@ -85,7 +85,20 @@ class PrincipalSessionsCommandTest {
         assertEquals(2, usage.status);
         assertTrue(usage.err.startsWith("usage: "), usage.err);
 
-        Result badUrl = PrincipalSessionsCommandTest.run(Map.of("REDIS_URL", "localhost:6379"), "list", "x");
+        Result emptyId = run("logout", "x", "");
+        assertEquals(2, emptyId.status, "an empty id never means every session");
+
+        Result noPrefix = PrincipalSessionsCommandTest.run(Map.of("REDIS_URL", TestRedis.url()), "list", "x");
+        assertEquals(1, noPrefix.status);
+        assertTrue(noPrefix.err.startsWith("session-store: set KEY_PREFIX to the application's key prefix"),
+                noPrefix.err);
+
+        Result nobody = run("list", "nobody@example.com");
+        assertEquals(0, nobody.status);
+        assertEquals("No sessions of nobody@example.com under the key prefix " + prefix + "\n", nobody.out);
+
+        Result badUrl = PrincipalSessionsCommandTest.run(Map.of("REDIS_URL", "localhost:6379", "KEY_PREFIX", "p:"),
+                "list", "x");
         assertEquals(1, badUrl.status);
         assertTrue(badUrl.err.startsWith("session-store: REDIS_URL: "), badUrl.err);
         assertEquals(1, badUrl.err.lines().count(), badUrl.err);

@@ -121,8 +121,8 @@ public final class CachingSessionStore implements SessionStore {
 
     /** The store's answer: a lookup of the index, not of sessions in use, so never from the cache. */
     @Override
-    public List<SessionRecord> sessionsOf(String principal, long now) {
-        return store.sessionsOf(principal, now);
+    public List<SessionRecord> sessionsOf(String principal) {
+        return store.sessionsOf(principal);
     }
 
     /** Claims in the store; this node's entries of the sessions claimed go (the claim also announces them). */

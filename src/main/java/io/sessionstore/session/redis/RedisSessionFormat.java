@@ -247,12 +247,6 @@ final class RedisSessionFormat {
         return keyPrefix + "principal:" + principal;
     }
 
-    /** Whether the session {@code record}, read at {@code now}, has expired by the access Redis knows of. */
-    boolean expired(SessionRecord record, long now) {
-        return record.maxInactiveSeconds() > 0
-                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L + lagMillis;
-    }
-
     /** The unsharded channel. */
     String channel() {
         return channel;

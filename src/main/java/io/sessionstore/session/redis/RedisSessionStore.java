@@ -256,8 +256,8 @@ public final class RedisSessionStore implements SessionStore {
             return new WriteResult.Written(version);
         }
         if (change instanceof SessionChange.Delete delete) {
-            ending(delete.id(), () -> call("delete", () -> delete(delete.id())));
-            return WriteResult.DELETED;
+            return ending(delete.id(), () -> call("delete", () -> delete(delete.id())))
+                    ? WriteResult.DELETED : WriteResult.GONE;
         }
         if (change instanceof SessionChange.Rename rename) {
             // Two keys, maybe on two cluster nodes: the old one must be gone before the new one is written, and
@@ -293,11 +293,12 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * Two round trips: {@code ZRANGE} of the principal's index, then the {@link RedisSessionFormat#READ} of each
-     * session in one pipelined batch (on a Redis Cluster, one per master, at once); the entries found stale are
-     * removed in the background.
+     * session in one pipelined batch (on a Redis Cluster, one per master, at once); the entries of sessions gone or
+     * given another principal are removed in the background. A session that cannot be read stays listed out, and
+     * indexed, until its next load deletes it.
      */
     @Override
-    public List<SessionRecord> sessionsOf(String principal, long now) {
+    public List<SessionRecord> sessionsOf(String principal) {
         String index = format.principalKey(principal);
         List<String> ids = List.copyOf(call("principal lookup", () -> connection.client()
                 .<String>getScoredSortedSet(index, StringCodec.INSTANCE).valueRange(0, -1)));
@@ -316,11 +317,14 @@ public final class RedisSessionStore implements SessionStore {
         List<String> stale = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             List<?> fields = (List<?>) hashes.get(i);
-            Optional<SessionRecord> record = fields.isEmpty() ? Optional.empty() : readable(ids.get(i), fields);
-            if (record.isPresent() && !format.expired(record.get(), now)
-                    && principal.equals(record.get().principal())) {
+            if (fields.isEmpty()) {
+                stale.add(ids.get(i));
+                continue;
+            }
+            Optional<SessionRecord> record = readable(ids.get(i), fields);
+            if (record.isPresent() && principal.equals(record.get().principal())) {
                 live.add(record.get());
-            } else {
+            } else if (record.isPresent()) {
                 stale.add(ids.get(i));
             }
         }
@@ -527,7 +531,7 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * Runs a write ({@link #written}) and, when {@code principal} is present, adds the session to its index: in the
-     * same batch, or right after it on a Redis Cluster whose replicas confirm writes (see {@link ReplicaAcks#perKey}).
+     * same batch, or just before it on a Redis Cluster whose replicas confirm writes (see {@link ReplicaAcks#perKey}).
      *
      * @param score the session's creation time, or the time the principal was given when that is not known
      * @return the answers of {@code write}'s commands first
@@ -537,9 +541,10 @@ public final class RedisSessionStore implements SessionStore {
             return written(write);
         }
         if (replicaAcks.perKey() && replicaAcks.required() > 0) {
-            List<?> replies = written(write);
+            // The index entry first: if the session's write then fails, the entry of a session that is not there is
+            // cleaned when read, while a session left unindexed would escape "log out everywhere".
             written(batch -> queueIndex(batch, principal.get(), id, score));
-            return replies;
+            return written(write);
         }
         return written(batch -> {
             write.accept(batch);

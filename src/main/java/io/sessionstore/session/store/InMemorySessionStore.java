@@ -59,9 +59,9 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** A scan of every session: fine for the tests and the single node this store is for. */
     @Override
-    public List<SessionRecord> sessionsOf(String principal, long now) {
+    public List<SessionRecord> sessionsOf(String principal) {
         return sessions.values().stream()
-                .filter(record -> principal.equals(record.principal()) && !expired(record, now))
+                .filter(record -> principal.equals(record.principal()))
                 .sorted(Comparator.comparingLong(SessionRecord::creationTime))
                 .toList();
     }
@@ -117,8 +117,7 @@ public final class InMemorySessionStore implements SessionStore {
             return update(update, now);
         }
         if (change instanceof SessionChange.Delete delete) {
-            sessions.remove(delete.id());
-            return WriteResult.DELETED;
+            return sessions.remove(delete.id()) != null ? WriteResult.DELETED : WriteResult.GONE;
         }
         if (change instanceof SessionChange.Rename rename) {
             SessionRecord old = sessions.remove(rename.oldId());

@@ -88,7 +88,10 @@ public sealed interface SessionChange {
         }
     }
 
-    /** An invalidated session. Result: {@link WriteResult.Deleted}, whether or not it still existed. */
+    /**
+     * An invalidated session. Result: {@link WriteResult.Deleted} when it still existed (an expired session kept for
+     * its claim included), {@link WriteResult.Gone} when it did not.
+     */
     record Delete(String id) implements SessionChange {
         public Delete {
             Objects.requireNonNull(id, "id");

@@ -128,18 +128,18 @@ public interface SessionStore extends AutoCloseable {
     List<SessionRecord> claimExpired(long now, int max);
 
     /**
-     * The live sessions of a principal, oldest first: those written with {@code principal} as their
-     * {@link SessionRecord#principal()}, that still exist, have not expired at {@code now} and still have it. A store
-     * keeps an index for this; entries found otherwise are removed on the way (the index is cleaned as it is read).
-     * Not an access: nothing is touched.
+     * The sessions of a principal, oldest first: those written with {@code principal} as their
+     * {@link SessionRecord#principal()} that the store still holds with it, an expired one that no claim has taken yet
+     * included (whether it expired is the store's to decide, not a caller's clock: ending it is harmless, missing a
+     * live one is not). A store keeps an index for this; entries of sessions gone or given another principal are
+     * removed on the way (the index is cleaned as it is read). Not an access: nothing is touched.
      *
      * @param principal the principal's name; data, never part of a command or a pattern
-     * @param now       epoch milliseconds
      * @return the sessions as stored; empty when there are none
      * @throws UnsupportedOperationException when this store keeps no principal index (the default)
      * @throws SessionStoreUnavailableException when the store cannot be reached
      */
-    default List<SessionRecord> sessionsOf(String principal, long now) {
+    default List<SessionRecord> sessionsOf(String principal) {
         throw new UnsupportedOperationException("This session store keeps no index of principals");
     }
 

@@ -12,11 +12,14 @@ public sealed interface WriteResult {
         }
     }
 
-    /** A {@link SessionChange.Delete} was applied: the session is gone, whether or not it existed before. */
+    /** A {@link SessionChange.Delete} deleted the session: it existed until then, and is gone now. */
     record Deleted() implements WriteResult {
     }
 
-    /** The change needed a session that is gone (invalidated or expired meanwhile): nothing was written. */
+    /**
+     * The change needed a session that is gone (invalidated or expired meanwhile): nothing was written. For a
+     * {@link SessionChange.Delete}: there was nothing to delete, so whoever ended the session first was told.
+     */
     record Gone() implements WriteResult {
     }
 

@@ -2,6 +2,7 @@ package io.sessionstore.session.web;
 
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
+import io.sessionstore.session.store.WriteResult;
 import jakarta.servlet.ServletContext;
 import java.util.List;
 import java.util.Objects;
@@ -99,11 +100,15 @@ public final class PrincipalSessions {
         return end(principal, id -> true);
     }
 
+    /**
+     * Ends the sessions chosen, each told to the application only when this delete ended it (not a logout, an expiry
+     * claim or another node's call that came first), so each ending is told once.
+     */
     private int end(String principal, Predicate<String> which) {
         int ended = 0;
         for (SessionRecord record : records(principal)) {
-            if (which.test(record.id())) {
-                shared.store().write(new SessionChange.Delete(record.id()));
+            if (which.test(record.id())
+                    && shared.store().write(new SessionChange.Delete(record.id())) instanceof WriteResult.Deleted) {
                 SessionExpiry.tellDestroyed(shared, context, record, System.currentTimeMillis());
                 ended++;
             }
@@ -113,6 +118,6 @@ public final class PrincipalSessions {
 
     private List<SessionRecord> records(String principal) {
         Objects.requireNonNull(principal, "principal");
-        return shared.store().sessionsOf(principal, System.currentTimeMillis());
+        return shared.store().sessionsOf(principal);
     }
 }
