@@ -95,6 +95,7 @@ public final class RedisSessionStore implements SessionStore {
     private boolean closed;
     /** Whether the last background send failed: each failure streak is logged once. */
     private volatile boolean sendFailing;
+    private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
 
     /**
      * Starts nothing: the background thread starts with the first touch or write.
@@ -133,6 +134,14 @@ public final class RedisSessionStore implements SessionStore {
         this.interval = interval;
     }
 
+    /**
+     * Tells {@code listener} of every round trip this store makes from now on, with the operation it served and how
+     * long it took (see {@link RoundTripListener}); replaces the listener told before. Thread-safe.
+     */
+    public void timeRoundTrips(RoundTripListener listener) {
+        this.roundTrips = listener;
+    }
+
     /** The key of a session: for operators and tests. */
     public String key(String id) {
         return format.key(id);
@@ -141,8 +150,8 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
         String key = format.key(id);
-        List<Object> fields = call("load", () -> script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.LOAD,
-                RScript.ReturnType.MULTI, List.of(key), format.loadArgs(now)));
+        List<Object> fields = call("load", () -> timed("load", () -> script.eval(key, RScript.Mode.READ_WRITE,
+                RedisSessionFormat.LOAD, RScript.ReturnType.MULTI, List.of(key), format.loadArgs(now))));
         return fields.isEmpty() ? Optional.empty() : Optional.of(format.toRecord(id, fields));
     }
 
@@ -150,8 +159,8 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public OptionalLong lastAccessedTime(String id) {
         String key = format.key(id);
-        String accessed = call("last access", () -> connection.client().<String, String>getMap(key,
-                StringCodec.INSTANCE).get(RedisSessionFormat.ACCESSED));
+        String accessed = call("last access", () -> timed("last_access", () -> connection.client()
+                .<String, String>getMap(key, StringCodec.INSTANCE).get(RedisSessionFormat.ACCESSED)));
         return accessed == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(accessed));
     }
 
@@ -173,7 +182,7 @@ public final class RedisSessionStore implements SessionStore {
     public List<SessionRecord> claimExpired(long now, int max) {
         return call("expiry sweep", () -> {
             Set<String> due = new LinkedHashSet<>();
-            for (Object ids : batch(batch -> {
+            for (Object ids : batch("expiry_sweep", batch -> {
                 for (String index : format.expiryKeys()) {
                     batch.getScoredSortedSet(index, StringCodec.INSTANCE)
                             .valueRangeAsync(Double.NEGATIVE_INFINITY, true, now, true, 0, max);
@@ -191,7 +200,7 @@ public final class RedisSessionStore implements SessionStore {
             List<String> candidates = new ArrayList<>(due);
             Collections.shuffle(candidates);
             List<String> ids = candidates.subList(0, Math.min(max, candidates.size()));
-            List<?> replies = batch(batch -> {
+            List<?> replies = batch("expiry_sweep", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (String id : ids) {
                     String key = format.key(id);
@@ -200,7 +209,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
             });
             List<SessionRecord> claimed = new ArrayList<>();
-            batch(batch -> {
+            batch("expiry_sweep", batch -> {
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
                     List<?> reply = (List<?>) replies.get(i);
@@ -233,7 +242,7 @@ public final class RedisSessionStore implements SessionStore {
         if (change instanceof SessionChange.Update update) {
             String key = format.key(update.id());
             long now = System.currentTimeMillis();
-            Long version = call("save", () -> (Long) written(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
+            Long version = call("save", () -> (Long) written("save", batch -> batch.getScript(ByteArrayCodec.INSTANCE)
                     .evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER,
                             List.of(key), format.updateArgs(update, now))).get(0));
             if (version == null || version == 0) {
@@ -314,7 +323,7 @@ public final class RedisSessionStore implements SessionStore {
         List<String> deletes = List.copyOf(drained.deletes());
         long sentAt = System.currentTimeMillis();
         try {
-            List<?> replies = connection.call(() -> batch(batch -> {
+            List<?> replies = connection.call(() -> batch("touch_batch", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (String id : touched) {
                     String key = format.key(id);
@@ -388,13 +397,13 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        written(batch -> queueReplace(batch, session));
+        written("save", batch -> queueReplace(batch, session));
         return new WriteResult.Written(1);
     }
 
     /** @return whether the session existed */
     private boolean delete(String id) {
-        return acknowledged(id, args -> (Long) written(batch -> queueDelete(batch, id, args)).get(0)) > 0;
+        return acknowledged(id, args -> (Long) written("delete", batch -> queueDelete(batch, id, args)).get(0)) > 0;
     }
 
     /**
@@ -406,7 +415,7 @@ public final class RedisSessionStore implements SessionStore {
             delete(replace.deletedId());
             return replace(replace.session());
         }
-        acknowledged(replace.deletedId(), args -> (Long) written(batch -> {
+        acknowledged(replace.deletedId(), args -> (Long) written("save", batch -> {
             queueDelete(batch, replace.deletedId(), args);
             queueReplace(batch, replace.session());
         }).get(0));
@@ -432,8 +441,8 @@ public final class RedisSessionStore implements SessionStore {
      * @return the commands' answers
      * @throws SessionStoreUnavailableException when too few replicas confirmed it in time
      */
-    private List<?> written(Consumer<RBatch> fill) {
-        return replicaAcks.write(BATCHED_SCRIPTS, fill);
+    private List<?> written(String operation, Consumer<RBatch> fill) {
+        return timed(operation, () -> replicaAcks.write(BATCHED_SCRIPTS, fill));
     }
 
     /**
@@ -473,8 +482,8 @@ public final class RedisSessionStore implements SessionStore {
      */
     private long announce(String id, String message) {
         try {
-            return connection.call(() -> connection.client().getShardedTopic(format.channel(id),
-                    StringCodec.INSTANCE).publish(message));
+            return connection.call(() -> timed("announce", () -> connection.client().getShardedTopic(
+                    format.channel(id), StringCodec.INSTANCE).publish(message)));
         } catch (RedisException e) {
             log.debug("A session change could not be announced ({}); near caches drop it within their trust bound",
                     e.getClass().getSimpleName());
@@ -496,9 +505,20 @@ public final class RedisSessionStore implements SessionStore {
      * claim that finds nothing the second time; index entries are set, not added to) or, for an update, not run at
      * all the first time.
      */
-    private List<?> batch(Consumer<RBatch> fill) {
-        return connection.batch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY),
-                BATCHED_SCRIPTS, fill).getResponses();
+    private List<?> batch(String operation, Consumer<RBatch> fill) {
+        return timed(operation, () -> connection.batch(BatchOptions.defaults()
+                .executionMode(BatchOptions.ExecutionMode.IN_MEMORY), BATCHED_SCRIPTS, fill).getResponses());
+    }
+
+    /** Runs one exchange with Redis and tells the {@linkplain #timeRoundTrips listener} how long it took. */
+    private <T> T timed(String operation, Supplier<T> exchange) {
+        RoundTripListener listener = roundTrips;
+        long started = System.nanoTime();
+        try {
+            return exchange.get();
+        } finally {
+            listener.roundTrip(operation, System.nanoTime() - started);
+        }
     }
 
     /** Redis's {@code OOM} answer, also when a batch reports it for one of its commands. */
