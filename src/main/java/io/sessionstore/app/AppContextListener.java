@@ -51,9 +51,15 @@ public final class AppContextListener implements ServletContextListener {
             throw fail(context, "Configuration error: " + e.getMessage());
         }
         SessionSettings sessions = settings.sessions();
-        // The session layer's metrics when it is on; the demo's own counters otherwise.
+        // The session layer's metrics when it is on; the demo's own counters otherwise. The Prometheus registry goes
+        // in before any meter is registered, so that it has every one from the start.
         metrics = context.getAttribute(SessionMetrics.CONTEXT_ATTRIBUTE) instanceof SessionMetrics layer ? layer
                 : new SessionMetrics(context.getContextPath());
+        if (settings.metricsEnabled()) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.registry().add(prometheus);
+            context.addServlet("metrics", new MetricsServlet(prometheus)).addMapping("/metrics");
+        }
         RedisHealth health = new RedisHealth(redis, metrics,
                 ownConnection ? null : new RedisSessionCount(redis, sessions.keyPrefix()),
                 !ownConnection && sessions.nearCache());
@@ -71,11 +77,6 @@ public final class AppContextListener implements ServletContextListener {
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
         context.addServlet("health", new HealthServlet(health)).addMapping("/health");
-        if (settings.metricsEnabled()) {
-            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            metrics.registry().add(prometheus);
-            context.addServlet("metrics", new MetricsServlet(prometheus)).addMapping("/metrics");
-        }
         log.info("Demo started: sessions in {}, visit counter in {}", ownConnection ? "the container" : "Redis",
                 sessions.redis().describe());
     }

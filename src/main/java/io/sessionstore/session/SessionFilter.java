@@ -136,6 +136,7 @@ public final class SessionFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         ServletContext context = config.getServletContext();
         metrics = givenMetrics != null ? givenMetrics : new SessionMetrics(context.getContextPath());
+        metrics.registerMeters();
         SessionStore store;
         try {
             store = new MeteredSessionStore(source.open(owned, metrics), metrics);

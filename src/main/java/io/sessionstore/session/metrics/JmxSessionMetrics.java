@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * deployments of one path).
  *
  * <p>Every meter of the registry is an attribute, named as Prometheus names it, its tags but {@code context}
- * included: {@code sessionstore_sessions_created_total}, {@code sessionstore_near_cache_gets_total{result="hit"}},
+ * included: {@code sessionstore_session_creations_total}, {@code sessionstore_near_cache_gets_total{result="hit"}},
  * a histogram as {@code sessionstore_redis_round_trip_seconds_count{operation="load"}} ({@code Long}, round trips),
  * {@code _sum} and {@code _max} ({@code Double}, seconds). Counters are {@code Long}s. Meters the application adds to
  * {@link SessionMetrics#registry()} show too. Thread-safe: each read is a look at the current counts.

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>Prometheus name</th><th>Type</th><th>Meaning</th></tr>
- *   <tr><td>{@code sessionstore_sessions_created_total}</td><td>counter</td><td>sessions stored for the first
+ *   <tr><td>{@code sessionstore_session_creations_total}</td><td>counter</td><td>sessions stored for the first
  *       time</td></tr>
  *   <tr><td>{@code sessionstore_sessions_loaded_total}</td><td>counter</td><td>loads that found the session, from
  *       the near cache or from Redis</td></tr>
@@ -46,9 +46,11 @@ import java.util.function.Supplier;
  * </table>
  *
  * <p>The meters live in {@link #registry()}, a composite that always holds a {@link SimpleMeterRegistry} (read by
- * the JMX view, {@link SessionMetricsMBean}); an application that exposes metrics adds its own registry to it (the
- * demo adds a Prometheus registry), and the meters show there too. Counting costs an increment per child registry:
- * no lock, no allocation, no round trip.
+ * the JMX view, {@link JmxSessionMetrics}); an application that exposes metrics adds its own registry to it (the
+ * demo adds a Prometheus registry from its {@code ServletContextListener}, which runs before the session filter
+ * starts and registers the meters), and the meters show there too. Counting costs an increment per child registry:
+ * no lock, no allocation, no round trip. ({@code _created} is a suffix the Prometheus client reserves, hence
+ * {@code session_creations}.)
  *
  * <p>Thread-safe.
  */
@@ -70,21 +72,59 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
     private final String context;
     private final SimpleMeterRegistry local = new SimpleMeterRegistry();
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-    private final Counter created;
-    private final Counter loaded;
-    private final Counter notFound;
-    private final Counter saved;
-    private final Counter invalidated;
-    private final Counter expired;
-    private final Counter unreadable;
-    private final Counter hits;
-    private final Counter misses;
-    private final Counter unavailable;
-    private final Counter full;
-    private final Map<String, Timer> roundTrips = new ConcurrentHashMap<>();
+    /** Null until first needed: registered after the application had its chance to add registries. */
+    private volatile Meters meters;
+
+    /** Every meter, registered at once, at zero. */
+    private final class Meters {
+        final Counter created = counter("sessionstore.session.creations", "Sessions stored for the first time");
+        final Counter loaded = counter("sessionstore.sessions.loaded",
+                "Loads that found the session, from the near cache or Redis");
+        final Counter notFound = counter("sessionstore.sessions.not.found", "Loads that found no session");
+        final Counter saved = counter("sessionstore.sessions.saved", "Changes written to a stored session");
+        final Counter invalidated = counter("sessionstore.sessions.invalidated", "Sessions deleted by invalidate()");
+        final Counter expired = counter("sessionstore.sessions.expired",
+                "Timed-out sessions claimed and told of by this node");
+        final Counter unreadable = counter("sessionstore.sessions.unreadable",
+                "Stored sessions that could not be read back, dropped");
+        final Counter hits = nearCacheGets("hit");
+        final Counter misses = nearCacheGets("miss");
+        final Counter unavailable = unavailableResponses("unavailable");
+        final Counter full = unavailableResponses("full");
+        final Map<String, Timer> roundTrips = new ConcurrentHashMap<>();
+
+        Meters() {
+            STORE_OPERATIONS.forEach(this::roundTripTimer);
+        }
+
+        Timer roundTripTimer(String operation) {
+            Timer timer = roundTrips.get(operation);
+            return timer != null ? timer : roundTrips.computeIfAbsent(operation,
+                    name -> Timer.builder("sessionstore.redis.round.trip").tag("operation", name)
+                            .description("Round trips to Redis by operation, and their latency")
+                            .serviceLevelObjectives(ROUND_TRIP_BUCKETS).register(registry));
+        }
+
+        private Counter counter(String name, String description) {
+            return Counter.builder(name).description(description).register(registry);
+        }
+
+        private Counter nearCacheGets(String result) {
+            return Counter.builder("sessionstore.near.cache.gets").tag("result", result)
+                    .description("Session loads answered from the near cache (hit) or passed on to Redis (miss)")
+                    .register(registry);
+        }
+
+        private Counter unavailableResponses(String reason) {
+            return Counter.builder("sessionstore.unavailable.responses").tag("reason", reason)
+                    .description("Requests answered with the failure status because Redis was down or full")
+                    .register(registry);
+        }
+    }
 
     /**
-     * Registers every meter, at zero.
+     * Registers nothing yet: the meters are registered, at zero, by {@link #registerMeters()} (the filter's start)
+     * or by the first count, so that registries added to {@link #registry()} before then see them from the start.
      *
      * @param contextPath the application's context path ({@code ""} for the root, shown as {@code /}); not null
      */
@@ -92,20 +132,24 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
         this.context = contextPath.isEmpty() ? "/" : contextPath;
         registry.config().commonTags("context", context);
         registry.add(local);
-        created = counter("sessionstore.sessions.created", "Sessions stored for the first time");
-        loaded = counter("sessionstore.sessions.loaded", "Loads that found the session, near cache or Redis");
-        notFound = counter("sessionstore.sessions.not.found", "Loads that found no session");
-        saved = counter("sessionstore.sessions.saved", "Changes written to a stored session");
-        invalidated = counter("sessionstore.sessions.invalidated", "Sessions deleted by invalidate()");
-        expired = counter("sessionstore.sessions.expired", "Timed-out sessions claimed and told of by this node");
-        unreadable = counter("sessionstore.sessions.unreadable", "Stored sessions that could not be read, dropped");
-        hits = Counter.builder("sessionstore.near.cache.gets").tag("result", "hit")
-                .description("Session loads answered from the near cache or passed on to Redis").register(registry);
-        misses = Counter.builder("sessionstore.near.cache.gets").tag("result", "miss")
-                .description("Session loads answered from the near cache or passed on to Redis").register(registry);
-        unavailable = unavailableResponses("unavailable");
-        full = unavailableResponses("full");
-        STORE_OPERATIONS.forEach(this::roundTripTimer);
+    }
+
+    /** Registers every meter, at zero, unless done already. Thread-safe. */
+    public void registerMeters() {
+        meters();
+    }
+
+    private Meters meters() {
+        Meters current = meters;
+        if (current == null) {
+            synchronized (this) {
+                if (meters == null) {
+                    meters = new Meters();
+                }
+                current = meters;
+            }
+        }
+        return current;
     }
 
     /**
@@ -125,49 +169,49 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
 
     /** A session was stored for the first time. */
     void sessionCreated() {
-        created.increment();
+        meters().created.increment();
     }
 
     /** A load found its session. */
     void sessionLoaded() {
-        loaded.increment();
+        meters().loaded.increment();
     }
 
     /** A load found nothing. */
     void sessionNotFound() {
-        notFound.increment();
+        meters().notFound.increment();
     }
 
     /** A change was written to a stored session. */
     void sessionSaved() {
-        saved.increment();
+        meters().saved.increment();
     }
 
     /** A session was deleted by {@code invalidate()}. */
     void sessionInvalidated() {
-        invalidated.increment();
+        meters().invalidated.increment();
     }
 
     /** {@code count} timed-out sessions were claimed by this node. */
     void sessionsExpired(int count) {
-        expired.increment(count);
+        meters().expired.increment(count);
     }
 
     /** A stored session could not be read back and was dropped. */
     void sessionUnreadable() {
-        unreadable.increment();
+        meters().unreadable.increment();
     }
 
     /** A load was answered from the near cache. */
     @Override
     public void hit() {
-        hits.increment();
+        meters().hits.increment();
     }
 
     /** A load was passed on from the near cache to Redis. */
     @Override
     public void miss() {
-        misses.increment();
+        meters().misses.increment();
     }
 
     /**
@@ -178,8 +222,7 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
      */
     @Override
     public void roundTrip(String operation, long nanos) {
-        Timer timer = roundTrips.get(operation);
-        (timer != null ? timer : roundTripTimer(operation)).record(nanos, TimeUnit.NANOSECONDS);
+        meters().roundTripTimer(operation).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -205,29 +248,12 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
      *                  answering in time or without enough replicas confirming ({@code reason="unavailable"})
      */
     public void unavailableResponse(boolean redisFull) {
-        (redisFull ? full : unavailable).increment();
+        Meters current = meters();
+        (redisFull ? current.full : current.unavailable).increment();
     }
 
     /** The registry every meter is read from for JMX: the composite's first child. */
     MeterRegistry local() {
         return local;
-    }
-
-    private Counter counter(String name, String description) {
-        return Counter.builder(name).description(description).register(registry);
-    }
-
-    private Counter unavailableResponses(String reason) {
-        return Counter.builder("sessionstore.unavailable.responses").tag("reason", reason)
-                .description("Requests answered with the failure status because Redis was down or full")
-                .register(registry);
-    }
-
-    private Timer roundTripTimer(String operation) {
-        return roundTrips.computeIfAbsent(operation, name -> Timer.builder("sessionstore.redis.round.trip")
-                .tag("operation", name)
-                .description("Round trips to Redis by operation, and their latency")
-                .serviceLevelObjectives(ROUND_TRIP_BUCKETS)
-                .register(registry));
     }
 }
