@@ -123,6 +123,27 @@ class MetricsTest {
     }
 
     @Test
+    void sessionsUnreadable_corruptHash_countedAsDroppedNotAsInvalidated() throws Exception {
+        String id = "unreadableMetrics00001";
+        String key = fixture.sessionKey(id);
+        fixture.redis().call("HSET", key, "c", "yesterday", "a", Long.toString(System.currentTimeMillis()),
+                "t", "1800");
+        fixture.redis().call("EXPIRE", key, "600");
+        WebClient browser = new WebClient();
+        browser.setCookie(fixture.url("/"), "SESSION", id);
+        PrometheusText before = scrape();
+
+        assertEquals(303, browser.get(fixture.url("/")).statusCode());
+        PrometheusText after = scrape();
+
+        assertEquals(0, fixture.redis().number("EXISTS", key), "the unreadable session is deleted");
+        assertEquals(1, delta(before, after, "sessionstore_sessions_unreadable_total"));
+        assertEquals(0, delta(before, after, "sessionstore_sessions_invalidated_total"));
+        assertEquals(0, delta(before, after, "sessionstore_sessions_loaded_total"));
+        assertEquals(1, delta(before, after, "sessionstore_redis_round_trip_seconds_count", "operation=\"delete\""));
+    }
+
+    @Test
     void getMetrics_notEnabled_404() throws Exception {
         try (TestApp plain = TestApp.start(Map.of())) {
             HttpResponse<String> answer = new WebClient().get(plain.url("/metrics"));
