@@ -1,8 +1,12 @@
 package io.sessionstore.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.SessionStoreInitializer;
+import io.sessionstore.session.metrics.SessionMetrics;
 import io.sessionstore.session.redis.RedisConnection;
+import io.sessionstore.session.redis.RedisSessionCount;
 import io.sessionstore.session.redis.ReplicaAcks;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -15,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Starts the demo: reads {@link AppSettings} and registers the servlets with what they need. The session layer is
  * registered by the library itself, as for any application ({@link SessionStoreInitializer}); the visit counter
  * shares its Redis connection, or opens one when the container's sessions are used
- * ({@code SESSION_STORE=container}).
+ * ({@code SESSION_STORE=container}). With {@code METRICS_ENABLED=true} it serves {@code GET /metrics}
+ * ({@link MetricsServlet}) from a Prometheus registry added to the application's {@link SessionMetrics}.
  * A start that cannot go on leaves its reason in the context attribute {@link #STARTUP_PROBLEM}.
  */
 public final class AppContextListener implements ServletContextListener {
@@ -26,6 +31,9 @@ public final class AppContextListener implements ServletContextListener {
     private RedisConnection redis;
     /** Whether this listener opened {@link #redis} (the session layer is off) and so closes it. */
     private boolean ownConnection;
+    /** The registry behind {@code GET /metrics}, while {@code METRICS_ENABLED=true}. */
+    private PrometheusMeterRegistry prometheus;
+    private SessionMetrics metrics;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -43,7 +51,18 @@ public final class AppContextListener implements ServletContextListener {
             throw fail(context, "Configuration error: " + e.getMessage());
         }
         SessionSettings sessions = settings.sessions();
-        RedisHealth health = new RedisHealth(redis);
+        // The session layer's metrics when it is on; the demo's own counters otherwise. The Prometheus registry goes
+        // in before any meter is registered, so that it has every one from the start.
+        metrics = context.getAttribute(SessionMetrics.CONTEXT_ATTRIBUTE) instanceof SessionMetrics layer ? layer
+                : new SessionMetrics(context.getContextPath());
+        if (settings.metricsEnabled()) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.registry().add(prometheus);
+            context.addServlet("metrics", new MetricsServlet(prometheus)).addMapping("/metrics");
+        }
+        RedisHealth health = new RedisHealth(redis, metrics,
+                ownConnection ? null : new RedisSessionCount(redis, sessions.keyPrefix()),
+                !ownConnection && sessions.nearCache());
         if (settings.requireRedisAtStart() && !health.check().up()) {
             throw fail(context, "Cannot reach Redis at " + sessions.redis().describe()
                     + ". Start it (for example: redis-server --daemonize yes) or point REDIS_URL at it.");
@@ -53,7 +72,7 @@ public final class AppContextListener implements ServletContextListener {
         }
         CsrfCookie csrf = new CsrfCookie();
         VisitCounter visits = new VisitCounter(redis, new ReplicaAcks(redis, sessions.replicaAcks()),
-                sessions.keyPrefix(), settings.visitTtlSeconds());
+                sessions.keyPrefix(), settings.visitTtlSeconds(), metrics);
         context.addServlet("visits", new VisitServlet(visits, csrf, settings.visitTtlSeconds())).addMapping("");
         context.addServlet("login", new LoginServlet(csrf, settings.visitTtlSeconds())).addMapping("/login");
         context.addServlet("logout", new LogoutServlet(csrf)).addMapping("/logout");
@@ -65,6 +84,10 @@ public final class AppContextListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (prometheus != null) {
+            metrics.registry().remove(prometheus);
+            prometheus.close();
+        }
         if (redis != null && ownConnection) {
             redis.close();
         }

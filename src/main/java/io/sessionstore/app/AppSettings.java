@@ -10,12 +10,16 @@ import java.util.function.UnaryOperator;
  * @param visitTtlSeconds     the visit counter's sliding window
  * @param requireRedisAtStart fail the start when Redis does not answer (the embedded launcher sets it); a WAR in a
  *                            standalone Tomcat starts anyway and answers 503 until Redis is back
+ * @param metricsEnabled      serve {@code GET /metrics} in the Prometheus text format ({@code METRICS_ENABLED});
+ *                            off by default: {@code 404}
  * @param sessions            the session layer's settings; their Redis holds the visit counter too
  */
-public record AppSettings(int visitTtlSeconds, boolean requireRedisAtStart, SessionSettings sessions) {
+public record AppSettings(int visitTtlSeconds, boolean requireRedisAtStart, boolean metricsEnabled,
+                          SessionSettings sessions) {
 
     public static final String VISIT_TTL_SECONDS = "VISIT_TTL_SECONDS";
     public static final String REDIS_REQUIRED_AT_START = "REDIS_REQUIRED_AT_START";
+    public static final String METRICS_ENABLED = "METRICS_ENABLED";
 
     /**
      * @param lookup   a name's value from the most specific source, or null
@@ -24,7 +28,15 @@ public record AppSettings(int visitTtlSeconds, boolean requireRedisAtStart, Sess
      */
     public static AppSettings read(UnaryOperator<String> lookup, SessionSettings sessions) {
         return new AppSettings(visitTtl(lookup), Boolean.parseBoolean(text(lookup, REDIS_REQUIRED_AT_START, "false")),
-                sessions);
+                metricsEnabled(lookup), sessions);
+    }
+
+    private static boolean metricsEnabled(UnaryOperator<String> lookup) {
+        String value = text(lookup, METRICS_ENABLED, "false");
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(METRICS_ENABLED + " must be 'true' or 'false', not '" + value + "'");
     }
 
     private static int visitTtl(UnaryOperator<String> lookup) {

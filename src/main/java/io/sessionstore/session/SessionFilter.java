@@ -1,6 +1,9 @@
 package io.sessionstore.session;
 
 import io.sessionstore.session.cache.CachingSessionStore;
+import io.sessionstore.session.metrics.JmxSessionMetrics;
+import io.sessionstore.session.metrics.MeteredSessionStore;
+import io.sessionstore.session.metrics.SessionMetrics;
 import io.sessionstore.session.model.AttributeCodec;
 import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
@@ -49,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: the constructor only keeps its arguments. {@link #init} builds the store (the Redis client connects
  * on the first command, so the application starts while Redis is down), finds the application's session listeners
  * and starts the expiry sweep ({@link SessionExpiry}, every {@link SessionSettings#housekeepingInterval()} on a
- * daemon thread of its own) and publishes the application's {@link PrincipalSessions}; {@link #destroy} stops the
- * sweep, then closes what {@code init} built, in reverse order. Thread-safe once initialised.
+ * daemon thread of its own), publishes the application's {@link PrincipalSessions} and registers its metrics as an
+ * MBean ({@link JmxSessionMetrics}); {@link #destroy} unregisters it, stops the sweep, then closes what {@code init}
+ * built, in reverse order. Every request is counted ({@link SessionMetrics}: loads, saves, near cache hits, round
+ * trips, failure statuses), at no round trip. Thread-safe once initialised.
  */
 public final class SessionFilter implements Filter {
 
@@ -58,7 +63,7 @@ public final class SessionFilter implements Filter {
 
     /** How {@link #init} gets the store, and what {@link #destroy} must close. */
     private interface StoreSource {
-        SessionStore open(List<AutoCloseable> owned) throws IOException;
+        SessionStore open(List<AutoCloseable> owned, SessionMetrics metrics) throws IOException;
     }
 
     /**
@@ -71,15 +76,18 @@ public final class SessionFilter implements Filter {
     private final StoreSource source;
     private final RateLimitedWarning unavailableWarning = new RateLimitedWarning(log, 10_000);
     private final List<AutoCloseable> owned = new ArrayList<>();
+    /** The metrics given to the constructor, or null: {@link #init} makes them. */
+    private final SessionMetrics givenMetrics;
+    private volatile SessionMetrics metrics;
     private volatile SessionRequests requests;
 
     /** Sessions in the Redis of {@code settings}, through a client of the filter's own. */
     public SessionFilter(SessionSettings settings) {
-        this(settings, owned -> {
+        this(settings, (owned, metrics) -> {
             RedisConnection connection = RedisConnection.open(settings.redis());
             owned.add(connection);
-            return redisStore(settings, connection, owned);
-        });
+            return redisStore(settings, connection, owned, metrics);
+        }, null);
     }
 
     /**
@@ -87,7 +95,17 @@ public final class SessionFilter implements Filter {
      * the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, RedisConnection connection) {
-        this(settings, owned -> redisStore(settings, connection, owned));
+        this(settings, connection, null);
+    }
+
+    /**
+     * As {@link #SessionFilter(SessionSettings, RedisConnection)}, counting into {@code metrics}, which the
+     * application may also read or add meters to.
+     *
+     * @param metrics the application's metrics; null: the filter makes its own ({@link #metrics()})
+     */
+    public SessionFilter(SessionSettings settings, RedisConnection connection, SessionMetrics metrics) {
+        this(settings, (owned, counted) -> redisStore(settings, connection, owned, counted), metrics);
     }
 
     /**
@@ -95,12 +113,23 @@ public final class SessionFilter implements Filter {
      * store closes it, after the filter is destroyed.
      */
     public SessionFilter(SessionSettings settings, SessionStore store) {
-        this(settings, owned -> store);
+        this(settings, (owned, metrics) -> store, null);
     }
 
-    private SessionFilter(SessionSettings settings, StoreSource source) {
+    private SessionFilter(SessionSettings settings, StoreSource source, SessionMetrics metrics) {
         this.settings = settings;
         this.source = source;
+        this.givenMetrics = metrics;
+    }
+
+    /**
+     * The application's session metrics, also shown as an MBean while the filter runs
+     * ({@link JmxSessionMetrics}).
+     *
+     * @return the metrics given to the constructor or made by {@link #init}; null before {@code init}
+     */
+    public SessionMetrics metrics() {
+        return metrics;
     }
 
     /** @throws ServletException when the Redisson configuration cannot be read */
@@ -108,9 +137,11 @@ public final class SessionFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         ServletContext context = config.getServletContext();
         AttributeCodec codec = new AttributeCodec(settings.allowedClasses(), context.getClassLoader());
+        metrics = givenMetrics != null ? givenMetrics : new SessionMetrics(context.getContextPath());
+        metrics.registerMeters();
         SessionStore store;
         try {
-            store = source.open(owned);
+            store = new MeteredSessionStore(source.open(owned, metrics), metrics);
         } catch (IOException e) {
             throw new ServletException("The Redis configuration cannot be read: " + e.getMessage(), e);
         }
@@ -125,6 +156,13 @@ public final class SessionFilter implements Filter {
         startExpirySweep(new SessionExpiry(requests, context), context.getContextPath());
         context.setAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE, new PrincipalSessions(requests, context));
         owned.add(() -> context.removeAttribute(PrincipalSessions.CONTEXT_ATTRIBUTE));
+        owned.add(JmxSessionMetrics.register(metrics, host(context)));
+    }
+
+    /** The virtual host's name: Tomcat's {@code Catalina/localhost} gives {@code localhost}. */
+    private static String host(ServletContext context) {
+        String server = context.getVirtualServerName();
+        return server == null || server.isEmpty() ? "default" : server.substring(server.lastIndexOf('/') + 1);
     }
 
     /**
@@ -180,6 +218,7 @@ public final class SessionFilter implements Filter {
             // The store's own words, which never quote Redis's (those name keys and values).
             unavailableWarning.warn("Answering {}: {}", settings.failureStatus(), unavailable.getMessage());
             if (!response.isCommitted()) {
+                metrics.unavailableResponse(full);
                 response.resetBuffer();
                 response.sendError(settings.failureStatus(),
                         full ? "The session store is full" : "The session store is unavailable");
@@ -201,18 +240,24 @@ public final class SessionFilter implements Filter {
     }
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
-                                           List<AutoCloseable> owned) {
+                                           List<AutoCloseable> owned, SessionMetrics metrics) {
         warnIfRedisMayEvictSessions(connection);
         SessionStore store;
         if (settings.nearCache()) {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
                     settings.nearCacheTrust());
-            store = new CachingSessionStore(new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
-                    settings.housekeepingInterval(), feed, settings.replicaAcks()), feed,
+            RedisSessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
+                    settings.housekeepingInterval(), feed, settings.replicaAcks());
+            redis.timeRoundTrips(metrics);
+            CachingSessionStore caching = new CachingSessionStore(redis, feed,
                     settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
+            caching.countLookups(metrics);
+            store = caching;
         } else {
-            store = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
+            RedisSessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
                     settings.housekeepingInterval(), null, settings.replicaAcks());
+            redis.timeRoundTrips(metrics);
+            store = redis;
         }
         owned.add(store);
         return store;

@@ -1,5 +1,6 @@
 package io.sessionstore.session;
 
+import io.sessionstore.session.metrics.SessionMetrics;
 import io.sessionstore.session.redis.RedisConnection;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each application it reads {@link SessionSettings#read(ServletContext)}, opens one {@link RedisConnection}
  * (published as the context attribute {@link #REDIS_CONNECTION} for the application's own keys, closed when the
- * application stops) and registers a {@link SessionFilter} before every filter the application declares, for
+ * application stops), makes the application's {@link SessionMetrics} (published as the context attribute
+ * {@link SessionMetrics#CONTEXT_ATTRIBUTE}, for an application that exposes them; shown in JMX while the filter
+ * runs) and registers a {@link SessionFilter} before every filter the application declares, for
  * every dispatch type ({@code REQUEST}, {@code ASYNC}, {@code ERROR}, and {@code FORWARD} and {@code INCLUDE} for
  * cross-context dispatches into it), async-supported. {@code SESSION_STORE=container} turns it
  * off for that application: the container's own sessions stay. A setting the library cannot use stops the
@@ -62,7 +65,9 @@ public final class SessionStoreInitializer implements ServletContainerInitialize
             context.setAttribute(STARTUP_PROBLEM, "Configuration error: " + e.getMessage());
             throw new ServletException("session-store cannot start for " + name(context) + ": " + e.getMessage(), e);
         }
-        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(settings, connection));
+        SessionMetrics metrics = new SessionMetrics(context.getContextPath());
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME,
+                new SessionFilter(settings, connection, metrics));
         if (filter == null) {
             // The application declares a filter of that name itself: it has wired the library on its own.
             log.info("session-store: {} declares a filter named '{}' already; not registered again", name(context),
@@ -71,6 +76,7 @@ public final class SessionStoreInitializer implements ServletContainerInitialize
             return;
         }
         context.setAttribute(REDIS_CONNECTION, connection);
+        context.setAttribute(SessionMetrics.CONTEXT_ATTRIBUTE, metrics);
         context.addListener(new ConnectionCloser(connection));
         filter.setAsyncSupported(true);
         // FORWARD and INCLUDE for a cross-context dispatch into this application, which then uses its own sessions.
@@ -104,6 +110,7 @@ public final class SessionStoreInitializer implements ServletContainerInitialize
         @Override
         public void contextDestroyed(ServletContextEvent event) {
             event.getServletContext().removeAttribute(REDIS_CONNECTION);
+            event.getServletContext().removeAttribute(SessionMetrics.CONTEXT_ATTRIBUTE);
             connection.close();
         }
     }

@@ -22,6 +22,7 @@ class AppSettingsTest {
 
         assertEquals(30, settings.visitTtlSeconds());
         assertFalse(settings.requireRedisAtStart());
+        assertFalse(settings.metricsEnabled());
         assertSame(SESSIONS, settings.sessions());
     }
 
@@ -34,12 +35,22 @@ class AppSettingsTest {
     void read_ownSettings_read() {
         Map<String, String> values = Map.of(
                 AppSettings.VISIT_TTL_SECONDS, "1",
-                AppSettings.REDIS_REQUIRED_AT_START, "true");
+                AppSettings.REDIS_REQUIRED_AT_START, "true",
+                AppSettings.METRICS_ENABLED, " TRUE ");
 
         AppSettings settings = AppSettings.read(values::get, SESSIONS);
 
         assertEquals(1, settings.visitTtlSeconds());
         assertTrue(settings.requireRedisAtStart());
+        assertTrue(settings.metricsEnabled());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"yes", "1", "on", "truee"})
+    void read_badMetricsEnabled_illegalArgumentNamingTheSetting(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AppSettings.read(Map.of(AppSettings.METRICS_ENABLED, value)::get, SESSIONS));
+        assertEquals("METRICS_ENABLED must be 'true' or 'false', not '" + value + "'", e.getMessage());
     }
 
     @ParameterizedTest

@@ -61,11 +61,29 @@ class ArchitectureTest {
     }
 
     @Test
-    void library_needsOnlyServletSlf4jRedissonAndItsYamlSupport() {
+    void metrics_countWithMicrometersCoreThroughTheLayersHooks() {
+        classes().that().resideInAPackage(ROOT + ".metrics..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".metrics..", ROOT + ".store..", ROOT + ".cache..", ROOT + ".redis..",
+                        "io.micrometer.core..", "io.micrometer.common..", "org.slf4j..", "java..",
+                        "javax.management..")
+                .check(LIBRARY);
+    }
+
+    @Test
+    void micrometer_onlyInTheMetricsPackage() {
+        noClasses().that().resideOutsideOfPackage(ROOT + ".metrics..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(LIBRARY);
+    }
+
+    @Test
+    void library_needsOnlyServletSlf4jRedissonItsYamlSupportAndMicrometersCore() {
         classes().that().resideInAPackage(ROOT + "..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + "..", "jakarta.servlet..", "org.slf4j..", "org.redisson..", "io.netty..",
-                        "com.fasterxml.jackson..", "java..", "javax.xml..", "org.w3c.dom..", "org.xml.sax..")
+                        "com.fasterxml.jackson..", "io.micrometer.core..", "io.micrometer.common..", "java..",
+                        "javax.xml..", "javax.management..", "org.w3c.dom..", "org.xml.sax..")
                 .check(LIBRARY);
     }
 

@@ -55,6 +55,7 @@ public final class CachingSessionStore implements SessionStore {
     private final SessionStore store;
     private final InvalidationFeed feed;
     private final NearCache cache;
+    private volatile NearCacheLookups lookups = NearCacheLookups.NONE;
     private final InvalidationFeed.Listener listener = new InvalidationFeed.Listener() {
         @Override
         public void subscribed() {
@@ -89,14 +90,21 @@ public final class CachingSessionStore implements SessionStore {
         store.addTouchListener(cache::confirmed);
     }
 
+    /** Tells {@code lookups} of every load from now on, hit or miss; replaces the one told before. Thread-safe. */
+    public void countLookups(NearCacheLookups lookups) {
+        this.lookups = lookups;
+    }
+
     @Override
     public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
         feed.subscribe(listener);
         SessionRecord cached = cache.get(id, knownVersion, now);
         if (cached != null) {
+            lookups.hit();
             touch(id, now);
             return Optional.of(cached.asCopy());
         }
+        lookups.miss();
         long generation = cache.generation();
         Optional<SessionRecord> loaded = store.loadAndTouch(id, knownVersion, now);
         loaded.ifPresent(record -> {

@@ -99,6 +99,7 @@ public final class RedisSessionStore implements SessionStore {
     private boolean closed;
     /** Whether the last background send failed: each failure streak is logged once. */
     private volatile boolean sendFailing;
+    private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
 
     /**
      * Starts nothing: the background thread starts with the first touch or write.
@@ -137,6 +138,14 @@ public final class RedisSessionStore implements SessionStore {
         this.interval = interval;
     }
 
+    /**
+     * Tells {@code listener} of every round trip this store makes from now on, with the operation it served and how
+     * long it took (see {@link RoundTripListener}); replaces the listener told before. Thread-safe.
+     */
+    public void timeRoundTrips(RoundTripListener listener) {
+        this.roundTrips = listener;
+    }
+
     /** The key of a session: for operators and tests. */
     public String key(String id) {
         return format.key(id);
@@ -145,8 +154,8 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> loadAndTouch(String id, long knownVersion, long now) {
         String key = format.key(id);
-        List<Object> fields = call("load", () -> script.eval(key, RScript.Mode.READ_WRITE, RedisSessionFormat.LOAD,
-                RScript.ReturnType.MULTI, List.of(key), format.loadArgs(now)));
+        List<Object> fields = call("load", () -> timed("load", () -> script.eval(key, RScript.Mode.READ_WRITE,
+                RedisSessionFormat.LOAD, RScript.ReturnType.MULTI, List.of(key), format.loadArgs(now))));
         return fields.isEmpty() ? Optional.empty() : Optional.of(format.toRecord(id, fields));
     }
 
@@ -154,8 +163,8 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public OptionalLong lastAccessedTime(String id) {
         String key = format.key(id);
-        String accessed = call("last access", () -> connection.client().<String, String>getMap(key,
-                StringCodec.INSTANCE).get(RedisSessionFormat.ACCESSED));
+        String accessed = call("last access", () -> timed("last_access", () -> connection.client()
+                .<String, String>getMap(key, StringCodec.INSTANCE).get(RedisSessionFormat.ACCESSED)));
         return accessed == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(accessed));
     }
 
@@ -177,7 +186,7 @@ public final class RedisSessionStore implements SessionStore {
     public List<SessionRecord> claimExpired(long now, int max) {
         return call("expiry sweep", () -> {
             Set<String> due = new LinkedHashSet<>();
-            for (Object ids : batch(batch -> {
+            for (Object ids : batch("expiry_sweep", batch -> {
                 for (String index : format.expiryKeys()) {
                     batch.getScoredSortedSet(index, StringCodec.INSTANCE)
                             .valueRangeAsync(Double.NEGATIVE_INFINITY, true, now, true, 0, max);
@@ -195,7 +204,7 @@ public final class RedisSessionStore implements SessionStore {
             List<String> candidates = new ArrayList<>(due);
             Collections.shuffle(candidates);
             List<String> ids = candidates.subList(0, Math.min(max, candidates.size()));
-            List<?> replies = batch(batch -> {
+            List<?> replies = batch("expiry_sweep", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (String id : ids) {
                     String key = format.key(id);
@@ -204,7 +213,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
             });
             List<SessionRecord> claimed = new ArrayList<>();
-            batch(batch -> {
+            batch("expiry_sweep", batch -> {
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
                     List<?> reply = (List<?>) replies.get(i);
@@ -238,10 +247,11 @@ public final class RedisSessionStore implements SessionStore {
         if (change instanceof SessionChange.Update update) {
             String key = format.key(update.id());
             long now = System.currentTimeMillis();
-            Long version = call("save", () -> (Long) writtenIndexed(batch -> batch.getScript(ByteArrayCodec.INSTANCE)
-                    .evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER,
-                            List.of(key), format.updateArgs(update, now)), update.principal().filter(name -> !name.isEmpty()), update.id(),
-                    now).get(0));
+            Optional<String> principal = update.principal().filter(name -> !name.isEmpty());
+            Long version = call("save", () -> (Long) writtenIndexed("save", batch -> batch
+                    .getScript(ByteArrayCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE,
+                            RedisSessionFormat.UPDATE, RScript.ReturnType.INTEGER, List.of(key),
+                            format.updateArgs(update, now)), principal, update.id(), now).get(0));
             if (version == null || version == 0) {
                 return WriteResult.GONE;
             }
@@ -300,12 +310,12 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public List<SessionRecord> sessionsOf(String principal) {
         String index = format.principalKey(principal);
-        List<String> ids = List.copyOf(call("principal lookup", () -> connection.client()
-                .<String>getScoredSortedSet(index, StringCodec.INSTANCE).valueRange(0, -1)));
+        List<String> ids = List.copyOf(call("principal lookup", () -> timed("principal_lookup", () -> connection
+                .client().<String>getScoredSortedSet(index, StringCodec.INSTANCE).valueRange(0, -1))));
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<?> hashes = call("principal lookup", () -> batch(batch -> {
+        List<?> hashes = call("principal lookup", () -> batch("principal_lookup", batch -> {
             RScriptAsync read = batch.getScript(ByteArrayCodec.INSTANCE);
             for (String id : ids) {
                 String key = format.key(id);
@@ -364,7 +374,7 @@ public final class RedisSessionStore implements SessionStore {
         List<String> deletes = List.copyOf(drained.deletes());
         long sentAt = System.currentTimeMillis();
         try {
-            List<?> replies = connection.call(() -> batch(batch -> {
+            List<?> replies = connection.call(() -> batch("touch_batch", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (String id : touched) {
                     String key = format.key(id);
@@ -449,14 +459,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        writtenIndexed(batch -> queueReplace(batch, session), Optional.ofNullable(session.principal()), session.id(),
+        writtenIndexed("save", batch -> queueReplace(batch, session), Optional.ofNullable(session.principal()), session.id(),
                 session.creationTime());
         return new WriteResult.Written(1);
     }
 
     /** @return whether the session existed */
     private boolean delete(String id) {
-        return acknowledged(id, args -> deleted(id, written(batch -> queueDelete(batch, id, args)), 0)) > 0;
+        return acknowledged(id, args -> deleted(id, written("delete", batch -> queueDelete(batch, id, args)), 0)) > 0;
     }
 
     /**
@@ -469,7 +479,7 @@ public final class RedisSessionStore implements SessionStore {
             return replace(replace.session());
         }
         SessionChange.Snapshot session = replace.session();
-        acknowledged(replace.deletedId(), args -> deleted(replace.deletedId(), writtenIndexed(batch -> {
+        acknowledged(replace.deletedId(), args -> deleted(replace.deletedId(), writtenIndexed("save", batch -> {
             queueDelete(batch, replace.deletedId(), args);
             queueReplace(batch, session);
         }, Optional.ofNullable(session.principal()), session.id(), session.creationTime()), 0));
@@ -536,17 +546,18 @@ public final class RedisSessionStore implements SessionStore {
      * @param score the session's creation time, or the time the principal was given when that is not known
      * @return the answers of {@code write}'s commands first
      */
-    private List<?> writtenIndexed(Consumer<RBatch> write, Optional<String> principal, String id, long score) {
+    private List<?> writtenIndexed(String operation, Consumer<RBatch> write, Optional<String> principal, String id,
+                                   long score) {
         if (principal.isEmpty()) {
-            return written(write);
+            return written(operation, write);
         }
         if (replicaAcks.perKey() && replicaAcks.required() > 0) {
             // The index entry first: if the session's write then fails, the entry of a session that is not there is
             // cleaned when read, while a session left unindexed would escape "log out everywhere".
-            written(batch -> queueIndex(batch, principal.get(), id, score));
-            return written(write);
+            written("principal_index", batch -> queueIndex(batch, principal.get(), id, score));
+            return written(operation, write);
         }
-        return written(batch -> {
+        return written(operation, batch -> {
             write.accept(batch);
             queueIndex(batch, principal.get(), id, score);
         });
@@ -559,8 +570,8 @@ public final class RedisSessionStore implements SessionStore {
      * @return the commands' answers
      * @throws SessionStoreUnavailableException when too few replicas confirmed it in time
      */
-    private List<?> written(Consumer<RBatch> fill) {
-        return replicaAcks.write(BATCHED_SCRIPTS, fill);
+    private List<?> written(String operation, Consumer<RBatch> fill) {
+        return timed(operation, () -> replicaAcks.write(BATCHED_SCRIPTS, fill));
     }
 
     /**
@@ -600,8 +611,8 @@ public final class RedisSessionStore implements SessionStore {
      */
     private long announce(String id, String message) {
         try {
-            return connection.call(() -> connection.client().getShardedTopic(format.channel(id),
-                    StringCodec.INSTANCE).publish(message));
+            return connection.call(() -> timed("announce", () -> connection.client().getShardedTopic(
+                    format.channel(id), StringCodec.INSTANCE).publish(message)));
         } catch (RedisException e) {
             log.debug("A session change could not be announced ({}); near caches drop it within their trust bound",
                     e.getClass().getSimpleName());
@@ -623,9 +634,20 @@ public final class RedisSessionStore implements SessionStore {
      * claim that finds nothing the second time; index entries are set, not added to) or, for an update, not run at
      * all the first time.
      */
-    private List<?> batch(Consumer<RBatch> fill) {
-        return connection.batch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY),
-                BATCHED_SCRIPTS, fill).getResponses();
+    private List<?> batch(String operation, Consumer<RBatch> fill) {
+        return timed(operation, () -> connection.batch(BatchOptions.defaults()
+                .executionMode(BatchOptions.ExecutionMode.IN_MEMORY), BATCHED_SCRIPTS, fill).getResponses());
+    }
+
+    /** Runs one exchange with Redis and tells the {@linkplain #timeRoundTrips listener} how long it took. */
+    private <T> T timed(String operation, Supplier<T> exchange) {
+        RoundTripListener listener = roundTrips;
+        long started = System.nanoTime();
+        try {
+            return exchange.get();
+        } finally {
+            listener.roundTrip(operation, System.nanoTime() - started);
+        }
     }
 
     /** Redis's {@code OOM} answer, also when a batch reports it for one of its commands. */
