@@ -22,6 +22,9 @@
         </li>
       </c:forEach>
     </ul>
+    <c:if test="${notShown > 0}">
+      <p class="hint" id="not-shown">And <c:out value="${notShown}"/> older sessions.</p>
+    </c:if>
     <form method="post" action="${pageContext.request.contextPath}/sessions">
       <input type="hidden" name="csrf" value="<c:out value='${csrfToken}'/>">
       <input type="hidden" name="action" value="others">

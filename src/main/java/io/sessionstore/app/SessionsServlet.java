@@ -11,13 +11,17 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /sessions}: the signed-in email's sessions, on every node and browser: when each started and was last
- * used, the browser that signed in, and which one is this browser. {@code POST /sessions} with the CSRF token and
+ * used, the browser that signed in, and which one is this browser; this one first, then the newest, at most
+ * {@value #MAX_ROWS} (the page says how many more there are). {@code POST /sessions} with the CSRF token and
  * {@code action=others} ends every other session of the email and shows the list again; {@code action=everywhere}
  * ends them all, this one included, and answers {@code 303} to the login page. Not signed in: {@code 303} to the
  * login page. With the container's sessions ({@code SESSION_STORE=container}) there is no index: {@code 404}.
@@ -25,6 +29,8 @@ import java.util.Map;
 public final class SessionsServlet extends HttpServlet {
 
     private static final String PAGE = "/WEB-INF/jsp/sessions.jsp";
+    /** Rows shown at most: anyone can sign in as often as they like, and the page stays small. */
+    static final int MAX_ROWS = 50;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'",
             Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
@@ -79,10 +85,18 @@ public final class SessionsServlet extends HttpServlet {
         if (sessions == null) {
             return;
         }
-        List<Row> rows = sessions.find(email).stream().map(info -> new Row(info, session.getId())).toList();
+        List<SessionInfo> found = sessions.find(email);
+        // This browser's row first, then the newest: the ones a user is looking for.
+        List<SessionInfo> newestFirst = new ArrayList<>(found);
+        Collections.reverse(newestFirst);
+        List<Row> rows = Stream.concat(
+                        newestFirst.stream().filter(info -> info.getId().equals(session.getId())),
+                        newestFirst.stream().filter(info -> !info.getId().equals(session.getId())))
+                .limit(MAX_ROWS).map(info -> new Row(info, session.getId())).toList();
         response.setHeader("Cache-Control", "no-store");
         request.setAttribute("email", email);
         request.setAttribute("sessions", rows);
+        request.setAttribute("notShown", found.size() - rows.size());
         request.setAttribute("csrfToken", csrf.token(request, response));
         request.getRequestDispatcher(PAGE).forward(request, response);
     }

@@ -125,6 +125,21 @@ class SessionsPageTest {
     }
 
     @Test
+    void sessionsPage_moreSessionsThanShown_thisOneAndTheNewestWithTheCountOfTheRest() throws Exception {
+        WebClient here = new WebClient(FIREFOX);
+        here.login(a, "kai@example.com");
+        for (int i = 0; i < SessionsServlet.MAX_ROWS + 5; i++) {
+            new WebClient(CHROME).login(b, "kai@example.com");
+        }
+
+        String body = here.get(a.url("/sessions")).body();
+
+        assertEquals(SessionsServlet.MAX_ROWS, rows(body));
+        assertTrue(body.indexOf("this browser") < body.indexOf("Chrome 131"), "this browser comes first");
+        assertTrue(body.contains("And 6 older sessions."), body);
+    }
+
+    @Test
     void sessionsPage_notSignedIn_toTheLoginPage() throws Exception {
         HttpResponse<String> page = new WebClient().get(a.url("/sessions"));
 
