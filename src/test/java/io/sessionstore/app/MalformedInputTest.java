@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.testing.AppWithRedis;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,9 @@ class MalformedInputTest {
         assertEquals(303, answer.statusCode());
         assertNotEquals("../../x", browser.cookie("SESSION"));
         assertEquals("fresh@example.com", WebClient.email(browser.get(fixture.url("/"))));
+        // The new session's expiry entry is sent in the background: it lands now, not during another test.
+        Poll.until(Duration.ofSeconds(5), "the session's expiry index entry sent",
+                () -> !fixture.redis().keys(fixture.keyPrefix() + "expiries:").isEmpty());
     }
 
     @ParameterizedTest
