@@ -218,6 +218,25 @@ class SessionSettingsTest {
     }
 
     @Test
+    void build_urlWithoutAScheme_refusedSuggestingRedis() {
+        assertRefused(() -> SessionSettings.builder().redisUrl("cache.example:6379").build(),
+                "did you mean 'redis://cache.example:6379'?");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SessionSettings.builder().redisUrl("user:secret@cache.example:6379").build());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void build_urlWithAnUnencodedAtSlashOrPercentInThePassword_refusedSayingHowToEncode() {
+        for (String password : new String[] {"p@ss", "pa/ss", "pa?ss", "pa%zz"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SessionSettings.builder().redisUrl("redis://user:" + password + "@cache.example").build());
+            assertTrue(e.getMessage().contains("write @ as %40, / as %2F"), e.getMessage());
+            assertFalse(e.getMessage().contains(password), e.getMessage());
+        }
+    }
+
+    @Test
     void build_unparsableUrlWithAPassword_refusedWithoutThePassword() {
         // Messages end up in logs: RedisSettings.describe() leaves the password out of them for that reason.
         String url = "redis://:pa%ss@cache.example:6379"; // a '%' not percent-encoded

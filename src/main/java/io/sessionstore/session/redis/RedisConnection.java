@@ -6,8 +6,6 @@ import io.netty.util.internal.InternalThreadLocalMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
@@ -254,14 +252,11 @@ public final class RedisConnection implements AutoCloseable {
                 .setConnectTimeout(timeoutMillis)
                 .setTimeout(timeoutMillis)
                 .setRetryAttempts(RETRY_ATTEMPTS);
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            String user = colon < 0 ? null : decode(userInfo.substring(0, colon));
-            server.setPassword(decode(colon < 0 ? userInfo : userInfo.substring(colon + 1)));
-            if (user != null && !user.isEmpty()) {
-                server.setUsername(user);
-            }
+        if (settings.password() != null) {
+            server.setPassword(settings.password());
+        }
+        if (settings.user() != null) {
+            server.setUsername(settings.user());
         }
         server.setDatabase(RedisSettings.database(uri));
         return config;
@@ -284,7 +279,4 @@ public final class RedisConnection implements AutoCloseable {
         return Config.fromYAML(yaml.writeValueAsString(root));
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
 }

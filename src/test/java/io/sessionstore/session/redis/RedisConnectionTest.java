@@ -10,6 +10,8 @@ import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +70,38 @@ class RedisConnectionTest {
     void connect_urlWithDefaultUserAndPassword_commandsWork() throws Exception {
         assertRoundTrip(new RedisSettings("redis://default:" + ENCODED_PASSWORD + "@" + hostAndPort,
                 null, TIMEOUT));
+    }
+
+    @Test
+    void connect_passwordOfEverySpecialCharacterPercentEncoded_commandsWork() throws Exception {
+        String every = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00e9";
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : every.getBytes(StandardCharsets.UTF_8)) {
+            encoded.append(String.format("%%%02X", b & 0xff));
+        }
+        try (RespClient admin = protectedRedis.client()) {
+            admin.call("AUTH", PASSWORD);
+            admin.call("CONFIG", "SET", "requirepass", every);
+        }
+        try {
+            assertRoundTrip(new RedisSettings("redis://:" + encoded + "@" + hostAndPort, null, TIMEOUT));
+            // A '+' is a plus, as in any URL outside a form: it stays one, unencoded too.
+            try (RespClient admin = protectedRedis.client()) {
+                admin.call("AUTH", every);
+                admin.call("CONFIG", "SET", "requirepass", "a+b");
+            }
+            assertRoundTrip(new RedisSettings("redis://:a+b@" + hostAndPort, null, TIMEOUT));
+        } finally {
+            try (RespClient admin = protectedRedis.client()) {
+                admin.call("AUTH", "a+b");
+                admin.call("CONFIG", "SET", "requirepass", PASSWORD);
+            } catch (IOException e) {
+                try (RespClient admin = protectedRedis.client()) {
+                    admin.call("AUTH", every);
+                    admin.call("CONFIG", "SET", "requirepass", PASSWORD);
+                }
+            }
+        }
     }
 
     @Test
