@@ -506,6 +506,11 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
         <T> void parsed(String name, Consumer<T> setter, Function<String, T> parse) {
             String raw = lookup.apply(name);
+            if (raw != null && raw.isBlank() && name.equals(KEY_PREFIX)) {
+                // Every key of every session follows it: an empty one is a mistake, not a wish for the default.
+                throw new IllegalArgumentException(KEY_PREFIX + ": the key prefix must not be empty; leave "
+                        + KEY_PREFIX + " unset for the application's own prefix");
+            }
             if (raw == null || raw.isBlank()) {
                 return;
             }

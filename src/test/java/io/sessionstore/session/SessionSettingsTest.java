@@ -218,6 +218,18 @@ class SessionSettingsTest {
     }
 
     @Test
+    void read_emptyKeyPrefix_refusedRatherThanTheDefault() {
+        assertRefused(() -> SessionSettings.read(name -> name.equals(SessionSettings.KEY_PREFIX) ? " " : null),
+                "KEY_PREFIX: the key prefix must not be empty", "leave KEY_PREFIX unset");
+    }
+
+    @Test
+    void read_databaseNotANumber_refusedNamingTheForm() {
+        assertRefused(() -> SessionSettings.read(name -> name.equals(SessionSettings.REDIS_URL)
+                ? "redis://cache.example:6379/abc" : null), "REDIS_URL: ", "/database (a number)");
+    }
+
+    @Test
     void build_urlWithoutAScheme_refusedSuggestingRedis() {
         assertRefused(() -> SessionSettings.builder().redisUrl("cache.example:6379").build(),
                 "did you mean 'redis://cache.example:6379'?");
@@ -354,10 +366,14 @@ class SessionSettingsTest {
     }
 
     @Test
-    void read_blankValues_defaults() {
-        assertEquals(DEFAULTS, SessionSettings.read(name -> "  "));
-        assertEquals(DEFAULTS, SessionSettings.read(name -> ""));
-        assertEquals(DEFAULTS, SessionSettings.read(name -> " \t\n"));
+    void read_blankValuesButTheKeyPrefix_defaults() {
+        assertEquals(DEFAULTS, SessionSettings.read(name -> blankUnlessKeyPrefix(name, "  ")));
+        assertEquals(DEFAULTS, SessionSettings.read(name -> blankUnlessKeyPrefix(name, "")));
+        assertEquals(DEFAULTS, SessionSettings.read(name -> blankUnlessKeyPrefix(name, " \t\n")));
+    }
+
+    private static String blankUnlessKeyPrefix(String name, String blank) {
+        return name.equals(SessionSettings.KEY_PREFIX) ? null : blank;
     }
 
     @Test
@@ -462,6 +478,7 @@ class SessionSettingsTest {
         ServletContext context = mock(ServletContext.class);
         // Blank parameters keep the defaults and hide whatever this machine's environment holds.
         when(context.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenReturn(" ");
+        when(context.getInitParameter(SessionSettings.KEY_PREFIX)).thenReturn(null);
         when(context.getInitParameter(SessionSettings.SESSION_TIMEOUT_SECONDS)).thenReturn("600");
         when(context.getInitParameter(SessionSettings.SESSION_COOKIE_NAME)).thenReturn("SID");
         when(context.getContextPath()).thenReturn("");
@@ -499,6 +516,7 @@ class SessionSettingsTest {
     void read_servletContextWithABadValue_refusedNamingSetting() {
         ServletContext context = mock(ServletContext.class);
         when(context.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenReturn(" ");
+        when(context.getInitParameter(SessionSettings.KEY_PREFIX)).thenReturn(null);
         when(context.getInitParameter(SessionSettings.SESSION_FAILURE_STATUS)).thenReturn("404");
         when(context.getContextPath()).thenReturn("");
         assertRefused(() -> SessionSettings.read(context), SessionSettings.SESSION_FAILURE_STATUS + ": ", "404");
