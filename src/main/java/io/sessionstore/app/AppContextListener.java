@@ -64,8 +64,8 @@ public final class AppContextListener implements ServletContextListener {
                 ownConnection ? null : new RedisSessionCount(redis, sessions.keyPrefix()),
                 !ownConnection && sessions.nearCache());
         if (settings.requireRedisAtStart() && !health.check().up()) {
-            throw fail(context, "Cannot reach Redis at " + sessions.redis().describe()
-                    + ". Start it (for example: redis-server --daemonize yes) or point REDIS_URL at it.");
+            throw fail(context, redis.refusal().orElse("Redis at " + sessions.redis().describe()
+                    + " did not answer in time") + ".");
         }
         if (ownConnection) {
             context.setSessionTimeout((int) Math.max(1, sessions.timeout().toMinutes()));

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -241,7 +242,7 @@ public final class SessionFilter implements Filter {
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
                                            List<AutoCloseable> owned, SessionMetrics metrics) {
-        warnIfRedisMayEvictSessions(connection);
+        checkRedis(connection);
         SessionStore store;
         if (settings.nearCache()) {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
@@ -263,9 +264,17 @@ public final class SessionFilter implements Filter {
         return store;
     }
 
-    /** One round trip at start; a Redis down at start is told of by the requests that need it. */
-    private static void warnIfRedisMayEvictSessions(RedisConnection connection) {
-        RedisMemory.read(connection).filter(RedisMemory::mayEvictSessions).ifPresent(memory -> log.warn(
+    /**
+     * One round trip at start, two when Redis cannot be used: the application starts all the same (requests that need
+     * their session answer the failure status until Redis takes commands), with one line in the log that says why.
+     */
+    private static void checkRedis(RedisConnection connection) {
+        Optional<RedisMemory> read = RedisMemory.read(connection);
+        if (read.isEmpty()) {
+            connection.refusal().ifPresent(problem -> log.warn("{}; until then, requests that need their session "
+                    + "are answered with the failure status", problem));
+        }
+        read.filter(RedisMemory::mayEvictSessions).ifPresent(memory -> log.warn(
                 "Redis's maxmemory-policy is {}: at its maxmemory ({} bytes) Redis evicts sessions, logging their users"
                         + " out{}; set maxmemory-policy noeviction (a full Redis then refuses new sign-ins with 503"
                         + " and keeps every session)", memory.policy(), memory.maxBytes(),

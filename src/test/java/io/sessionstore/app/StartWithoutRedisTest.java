@@ -1,10 +1,13 @@
 package io.sessionstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
+import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.WebClient;
 import java.time.Duration;
@@ -31,6 +34,19 @@ class StartWithoutRedisTest {
                 assertEquals(303, browser.login(app, "early@example.com").statusCode());
                 assertEquals(1, WebClient.visits(browser.get(app.url("/"))));
             }
+        }
+    }
+
+    @Test
+    void start_redisWantsAPasswordAndRedisIsRequired_refusedSayingWhatRedisAnswered() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start()) {
+            try (RespClient admin = redis.client()) {
+                admin.call("CONFIG", "SET", "requirepass", "s3cret");
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestApp.start(Map.of(
+                    "REDIS_URL", redis.url(), "REDIS_REQUIRED_AT_START", "true")));
+            assertTrue(e.getMessage().contains("requires a password (NOAUTH): set REDIS_URL's user:password"),
+                    e.getMessage());
         }
     }
 }

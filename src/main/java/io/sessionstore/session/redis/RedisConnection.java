@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
@@ -144,6 +146,20 @@ public final class RedisConnection implements AutoCloseable {
      */
     RedisConnection forSubscriptions() throws IOException {
         return new RedisConnection(settings, true);
+    }
+
+    /**
+     * Whether Redis takes a first command (a script, as the session store's are): empty when it does, else the one
+     * line that says why not and what to change ({@link RedisRefusal}). One round trip; never throws.
+     */
+    public Optional<String> refusal() {
+        try {
+            call(() -> client.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, "return 1",
+                    RScript.ReturnType.INTEGER));
+            return Optional.empty();
+        } catch (RedisException e) {
+            return Optional.of(RedisRefusal.describe(settings, e));
+        }
     }
 
     /** How long a command may take to answer. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.FaultyProxy;
+import io.sessionstore.testing.FreePorts;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,41 @@ class RedisConnectionTest {
                     admin.call("CONFIG", "SET", "requirepass", PASSWORD);
                 }
             }
+        }
+    }
+
+    @Test
+    void refusal_eachKindOfRefusal_saysWhatRedisAnsweredAndWhatToChangeWithoutThePassword() throws Exception {
+        try (RespClient admin = protectedRedis.client()) {
+            admin.call("AUTH", PASSWORD);
+            admin.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~*", "-@all", "+ping", "+auth", "+hello");
+        }
+        assertRefusal("redis://" + hostAndPort, "requires a password (NOAUTH): set REDIS_URL's user:password");
+        assertRefusal("redis://:wrong-secret@" + hostAndPort, "refused the user or password (WRONGPASS)");
+        assertRefusal("redis://nobody:wrong-secret@" + hostAndPort, "refused the user or password (WRONGPASS)");
+        assertRefusal("redis://limited:limited-pw@" + hostAndPort, "refused a command to this user (NOPERM");
+        assertRefusal("redis://:" + ENCODED_PASSWORD + "@" + hostAndPort + "/99", "has no such database");
+        assertRefusal("rediss://:" + ENCODED_PASSWORD + "@" + hostAndPort, "The TLS handshake with Redis at");
+        try (RedisConnection good = RedisConnection.open(new RedisSettings("redis://:" + ENCODED_PASSWORD + "@"
+                + hostAndPort, null, TIMEOUT))) {
+            assertEquals(Optional.empty(), good.refusal());
+        }
+    }
+
+    @Test
+    void refusal_nothingListening_cannotReachAndHowToStartIt() throws Exception {
+        int closed = FreePorts.take(1).get(0);
+        assertRefusal("redis://127.0.0.1:" + closed, "Cannot reach Redis at redis://127.0.0.1:" + closed
+                + ". Start it");
+    }
+
+    private static void assertRefusal(String url, String expected) throws Exception {
+        try (RedisConnection connection = RedisConnection.open(new RedisSettings(url, null, TIMEOUT))) {
+            String line = connection.refusal().orElseThrow(() -> new AssertionError("no refusal for " + url));
+            assertTrue(line.contains(expected), line);
+            assertTrue(!line.contains("wrong-secret") && !line.contains(PASSWORD) && !line.contains("limited-pw"),
+                    line);
+            assertEquals(1, line.lines().count(), line);
         }
     }
 
