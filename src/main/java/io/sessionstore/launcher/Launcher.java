@@ -28,6 +28,7 @@ public final class Launcher {
         if (!Files.isRegularFile(war)) {
             exit("session-store.war is missing next to the launcher; build it with: mvn -B -q -DskipTests package");
         }
+        requireEmbeddedTomcat(war.resolveSibling("lib"));
         int port = port(System.getenv().getOrDefault("PORT", "8080"));
         String address = System.getenv().getOrDefault("BIND_ADDRESS", "127.0.0.1");
 
@@ -53,6 +54,19 @@ public final class Launcher {
         String host = address.contains(":") ? "[" + address + "]" : address;
         System.out.println("session-store is running at http://" + host + ":" + server.port() + "/  (Ctrl+C stops it)");
         server.await();
+    }
+
+    /**
+     * Embedded Tomcat comes from {@code lib/} next to the jar (its manifest's class path): a jar copied alone would
+     * otherwise die of a {@code NoClassDefFoundError}.
+     */
+    private static void requireEmbeddedTomcat(Path lib) {
+        try {
+            Class.forName("org.apache.catalina.startup.Tomcat", false, Launcher.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            exit("embedded Tomcat is missing: the launcher looks for lib/tomcat-embed-core.jar and the other jars of "
+                    + "target/lib/ in " + lib.toAbsolutePath() + "; copy target/lib/ there with session-store.jar");
+        }
     }
 
     private static int port(String value) {

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar target/session-store.jar}, as the README runs it. */
 @NeedsRedis
@@ -75,6 +77,21 @@ class LauncherIT {
         List<String> lines = errorLines(app);
         assertEquals(1, lines.size(), "one line: " + lines);
         assertTrue(lines.get(0).contains("SESSION_TIMEOUT_SECONDS"), lines.get(0));
+    }
+
+    @Test
+    void javaJar_copiedWithoutItsLib_exitsWithOneLineNamingWhatIsMissingAndWhere(@TempDir Path alone)
+            throws Exception {
+        Files.copy(Path.of("target/session-store.jar"), alone.resolve("session-store.jar"));
+        Files.copy(Path.of("target/session-store.war"), alone.resolve("session-store.war"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process app = new ProcessBuilder(java, "-jar", alone.resolve("session-store.jar").toString()).start();
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        List<String> lines = errorLines(app);
+        assertEquals(1, lines.size(), "one line: " + lines);
+        assertTrue(lines.get(0).startsWith("session-store: embedded Tomcat is missing"), lines.get(0));
+        assertTrue(lines.get(0).contains(alone.resolve("lib").toString()), lines.get(0));
     }
 
     @Test
