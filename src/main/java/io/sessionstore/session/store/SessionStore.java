@@ -24,7 +24,8 @@ import java.util.OptionalLong;
  *   <li><b>Gone.</b> A session is gone when it was never created, was deleted, or expired. A load of a gone session
  *       finds nothing; a write that needs the session to exist ({@link SessionChange.Update},
  *       {@link SessionChange.Rename}) answers {@link WriteResult.Gone} and writes nothing, so a late save never
- *       brings back a session that another request invalidated.</li>
+ *       brings back a session that another request invalidated; a {@link SessionChange.Delete} of a session that is
+ *       not there answers {@link WriteResult.Gone} too, so that only the call that ended a session tells of it.</li>
  *   <li><b>Expiry.</b> A session whose {@code maxInactiveSeconds} is positive is gone once that many seconds passed
  *       since its last access (a load, a write or a {@link #touch}), plus at most a lag of the store's own: a store
  *       that records touches in the background counts a session expired only that much later, so that an access on
