@@ -3,15 +3,21 @@
 # Per node: HTTP_PORT and JVM_ROUTE (defaults 8080 and node1). Settings of the app are plain environment variables.
 
 : "${HTTP_PORT:=8080}"
+# 127.0.0.1 serves this machine only: set HTTP_ADDRESS=0.0.0.0 (or the host's address) for a load balancer elsewhere.
 : "${HTTP_ADDRESS:=127.0.0.1}"
 : "${JVM_ROUTE:=node1}"
+# The JVM's maximum heap (-Xmx).
+: "${HEAP_MAX:=512m}"
+# Where catalina.sh keeps the node's pid: without it, "catalina.sh stop" stops nothing and still exits 0.
+: "${CATALINA_PID:=$CATALINA_BASE/tomcat.pid}"
+export CATALINA_PID
 : "${REDIS_URL:=redis://127.0.0.1:6379}"
 export REDIS_URL
 # export REDISSON_CONFIG=/etc/session-store/redisson.yaml   # cluster, sentinel or TLS: wins over REDIS_URL
 # export SESSION_TIMEOUT_SECONDS=1800 VISIT_TTL_SECONDS=30 KEY_PREFIX=sessionstore:
 
 CATALINA_OPTS="$CATALINA_OPTS -Dhttp.port=$HTTP_PORT -Dhttp.address=$HTTP_ADDRESS -Djvm.route=$JVM_ROUTE"
-CATALINA_OPTS="$CATALINA_OPTS -Xms256m -Xmx512m -XX:+UseG1GC"
+CATALINA_OPTS="$CATALINA_OPTS -Xms256m -Xmx$HEAP_MAX -XX:+UseG1GC"
 # Lets Tomcat's leak detection look into the JDK's thread locals.
 CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"
 CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
