@@ -56,7 +56,7 @@ class ArchitectureTest {
         classes().that().resideInAPackage(ROOT + ".redis..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + ".redis..", ROOT + ".store..", ROOT + ".cache..", "org.redisson..",
-                        "io.netty..", "com.fasterxml.jackson..", "org.slf4j..", "java..")
+                        "io.netty..", "com.fasterxml.jackson..", "org.slf4j..", "java..", "javax.net.ssl..")
                 .check(LIBRARY);
     }
 
@@ -83,7 +83,7 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + "..", "jakarta.servlet..", "org.slf4j..", "org.redisson..", "io.netty..",
                         "com.fasterxml.jackson..", "io.micrometer.core..", "io.micrometer.common..", "java..",
-                        "javax.xml..", "javax.management..", "org.w3c.dom..", "org.xml.sax..")
+                        "javax.xml..", "javax.management..", "javax.net.ssl..", "org.w3c.dom..", "org.xml.sax..")
                 .check(LIBRARY);
     }
 
