@@ -11,7 +11,7 @@
 <body>
   <div class="brand"><span class="brand-mark" aria-hidden="true"></span>session-store</div>
   <main class="card">
-    <h1>Welcome back</h1>
+    <h1><c:out value="${visits == 1 ? 'Welcome' : 'Welcome back'}"/></h1>
     <p class="lead">Logged in as <strong id="email"><c:out value="${email}"/></strong></p>
     <p class="visits">Visits: <span id="visits"><c:out value="${visits}"/></span></p>
     <p class="hint">Counting resets <c:out value="${visitTtlSeconds}"/> s after your last visit. Reload to count on.</p>

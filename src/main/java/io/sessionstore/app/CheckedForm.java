@@ -25,7 +25,8 @@ final class CheckedForm {
         }
         if (!csrf.matches(request, form.get(CsrfCookie.FIELD))) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN,
-                    "This form has expired or was not sent from this site. Reload the page and try again.");
+                    "This form has expired or was not sent from this site. Open the page again with the link below "
+                            + "and send the form from there.");
             return null;
         }
         return form;

@@ -93,14 +93,14 @@ class LogoutTest {
     }
 
     @Test
-    void getLogout_405WithoutTrace() throws Exception {
+    void getLogout_toTheWelcomePageWithItsLogoutButton() throws Exception {
         WebClient browser = new WebClient();
         browser.login(fixture.app(), "get@example.com");
 
         HttpResponse<String> answer = browser.get(fixture.url("/logout"));
 
-        assertEquals(405, answer.statusCode());
-        Pages.assertNoStackTrace(answer);
+        assertEquals(303, answer.statusCode());
+        assertEquals("/", Pages.header(answer, "Location"));
         assertEquals(200, browser.get(fixture.url("/")).statusCode(), "a GET never logs out");
     }
 }

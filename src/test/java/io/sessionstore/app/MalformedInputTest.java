@@ -9,6 +9,8 @@ import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.WebClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -115,8 +117,9 @@ class MalformedInputTest {
     }
 
     @Test
-    void getLogout_405ErrorPageWithoutTrace() throws Exception {
-        HttpResponse<String> answer = new WebClient().get(fixture.url("/logout"));
+    void putLogout_405ErrorPageWithoutTrace() throws Exception {
+        HttpResponse<String> answer = new WebClient().send(HttpRequest.newBuilder(URI.create(fixture.url("/logout")))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build());
 
         assertEquals(405, answer.statusCode());
         assertTrue(answer.body().contains("That request could not be handled"), answer.body());

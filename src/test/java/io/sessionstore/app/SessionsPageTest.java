@@ -117,6 +117,8 @@ class SessionsPageTest {
                 "action", "all"));
 
         assertEquals(403, forged.statusCode());
+        assertTrue(forged.body().contains("Open the page again with the link below"), forged.body());
+        assertFalse(forged.body().contains("Reload"), "reloading would send the same form again");
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body().contains("The action must be"), unknown.body());
         Pages.assertNoStackTrace(unknown);

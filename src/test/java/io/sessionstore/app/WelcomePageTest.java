@@ -43,7 +43,9 @@ class WelcomePageTest {
         assertEquals(200, page.statusCode());
         assertEquals("one@example.com", WebClient.email(page));
         assertEquals(1, WebClient.visits(page));
-        assertEquals("1", fixture.redis().text("HGET", fixture.visitsKey("one@example.com"), "count"));
+        assertTrue(page.body().contains("<h1>Welcome</h1>"), "a first visit is no return: " + page.body());
+        assertTrue(browser.get(fixture.url("/")).body().contains("<h1>Welcome back</h1>"));
+        assertEquals("2", fixture.redis().text("HGET", fixture.visitsKey("one@example.com"), "count"));
         assertTrue(page.body().contains("name=\"csrf\" value=\"" + browser.cookie("CSRF") + "\""),
                 "the logout form carries the CSRF token");
     }

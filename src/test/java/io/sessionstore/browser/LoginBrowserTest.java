@@ -78,6 +78,14 @@ class LoginBrowserTest {
         assertNotNull(email.getDomAttribute("autofocus"));
         assertEquals("email", browser.findElement(By.cssSelector("label[for=email]")).getDomAttribute("for"));
         assertEquals(email, browser.switchTo().activeElement(), "the email field has the focus");
+        // WCAG 2.2, 1.4.11: the field's border and the focus ring at 3:1 at least against the card they sit on.
+        String card = (String) browser.executeScript(
+                "return getComputedStyle(document.querySelector('main')).backgroundColor");
+        String border = (String) browser.executeScript("return getComputedStyle(arguments[0]).borderTopColor", email);
+        String ring = (String) browser.executeScript("return getComputedStyle(arguments[0]).outlineColor", email);
+        assertTrue(contrast(border, card) >= 3, "field border " + border + " on " + card + ": "
+                + contrast(border, card));
+        assertTrue(contrast(ring, card) >= 3, "focus ring " + ring + " on " + card + ": " + contrast(ring, card));
         assertTrue(browser.findElements(By.cssSelector("[role=alert]")).isEmpty(), "no error before a submit");
         screenshot("login.png");
     }
@@ -239,6 +247,23 @@ class LoginBrowserTest {
             }
             throw e;
         }
+    }
+
+    /** The WCAG contrast ratio of two CSS colours as {@code getComputedStyle} gives them ({@code rgb(r, g, b)}). */
+    private static double contrast(String first, String second) {
+        double a = luminance(first);
+        double b = luminance(second);
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }
+
+    private static double luminance(String rgb) {
+        String[] parts = rgb.replaceAll("[^0-9,.]", "").split(",");
+        double[] linear = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double c = Double.parseDouble(parts[i]) / 255;
+            linear[i] = c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+        }
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
     }
 
     private static void assertFitsWidth(ChromeDriver driver) {
