@@ -1,5 +1,9 @@
 package io.sessionstore.launcher;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +35,7 @@ public final class Launcher {
         requireEmbeddedTomcat(war.resolveSibling("lib"));
         int port = port(System.getenv().getOrDefault("PORT", "8080"));
         String address = System.getenv().getOrDefault("BIND_ADDRESS", "127.0.0.1");
+        requireLocalAddress(address);
 
         StartupLog startupLog = StartupLog.install();
         EmbeddedTomcat server;
@@ -38,7 +43,9 @@ public final class Launcher {
             server = EmbeddedTomcat.start(war, null, address, port, Map.of("REDIS_REQUIRED_AT_START", "true"));
         } catch (Exception e) {
             startupLog.replay();
-            exit("cannot listen on " + address + ":" + port + " (" + rootMessage(e) + "); set PORT to a free port");
+            String reason = rootMessage(e);
+            exit("cannot listen on " + address + ":" + port + " (" + reason + "); " + (reason.contains("assign")
+                    ? "set BIND_ADDRESS to an address of this machine (0.0.0.0 for all)" : "set PORT to a free port"));
             return;
         }
         if (!server.isAvailable()) {
@@ -66,6 +73,30 @@ public final class Launcher {
         } catch (ClassNotFoundException | LinkageError e) {
             exit("embedded Tomcat is missing: the launcher looks for lib/tomcat-embed-core.jar and the other jars of "
                     + "target/lib/ in " + lib.toAbsolutePath() + "; copy target/lib/ there with session-store.jar");
+        }
+    }
+
+    /**
+     * Tomcat binds every interface when its address does not resolve, while the launcher would name the address it
+     * was given: a name that does not resolve, or an address of another machine, is refused instead.
+     */
+    private static void requireLocalAddress(String address) {
+        InetAddress resolved;
+        try {
+            resolved = InetAddress.getByName(address.strip());
+        } catch (UnknownHostException e) {
+            exit("BIND_ADDRESS: '" + address + "' does not resolve to an address; give an address of this machine "
+                    + "(127.0.0.1 by default, 0.0.0.0 for all)");
+            return;
+        }
+        try {
+            if (!resolved.isAnyLocalAddress() && !resolved.isLoopbackAddress()
+                    && NetworkInterface.getByInetAddress(resolved) == null) {
+                exit("BIND_ADDRESS: '" + address + "' (" + resolved.getHostAddress() + ") is not an address of this "
+                        + "machine; give one of its addresses (127.0.0.1 by default, 0.0.0.0 for all)");
+            }
+        } catch (SocketException e) {
+            // The interfaces cannot be listed: Tomcat's bind tells.
         }
     }
 

@@ -95,6 +95,18 @@ class LauncherIT {
     }
 
     @Test
+    void javaJar_bindAddressThatDoesNotResolveOrIsNotThisMachines_exitsWithOneLineNamingIt() throws Exception {
+        for (String address : new String[] {"no-such-host.invalid", "192.0.2.1"}) {
+            Process app = launch(Map.of("PORT", "0", "REDIS_URL", TestRedis.url(), "BIND_ADDRESS", address));
+            assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, app.exitValue());
+            List<String> lines = errorLines(app);
+            assertEquals(1, lines.size(), "one line: " + lines);
+            assertTrue(lines.get(0).startsWith("session-store: BIND_ADDRESS: '" + address + "'"), lines.get(0));
+        }
+    }
+
+    @Test
     void javaJar_badPort_exitsWithOneClearLine() throws Exception {
         Process app = launch(Map.of("PORT", "eighty"));
         assertTrue(app.waitFor(30, TimeUnit.SECONDS));
