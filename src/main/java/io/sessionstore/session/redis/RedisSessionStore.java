@@ -459,8 +459,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private WriteResult replace(SessionChange.Snapshot session) {
-        writtenIndexed("save", batch -> queueReplace(batch, session), Optional.ofNullable(session.principal()), session.id(),
-                session.creationTime());
+        writtenIndexed("save", batch -> queueReplace(batch, session), Optional.ofNullable(session.principal()),
+                session.id(), session.creationTime());
         return new WriteResult.Written(1);
     }
 
