@@ -52,10 +52,10 @@ final class RequestSession {
     private HttpSessionAdapter session;
     /** A stored session this request invalidated and replaced by a new one: deleted with the new one's first save. */
     private SessionChange.Delete pendingDelete;
-    /** The session id the client holds in its cookie, as far as this request knows. */
+    /** The session id the client held in its cookie when the request came, or null. */
     private String clientId;
-    /** The session version the client was told of, or -1. */
-    private long clientVersion;
+    /** The {@code Set-Cookie} values of the session this response carries: the decision of the last save. */
+    private List<String> sentCookies = List.of();
     /** The version of the session as this request last loaded or wrote it, or -1. */
     private long knownVersion = -1;
 
@@ -73,7 +73,6 @@ final class RequestSession {
         this.requestedId = requestedIds.isEmpty() ? null : requestedIds.get(0);
         this.clientId = cookieIdCount > 0 ? requestedId : null;
         this.requestedVersion = cookieIdCount == 0 ? -1 : shared.tracking().version(request);
-        this.clientVersion = requestedVersion;
     }
 
     boolean madeBy(SessionRequests requests) {
@@ -220,15 +219,6 @@ final class RequestSession {
             requestedIds.forEach(id -> shared.store().touch(id, accessTime));
         }
         Optional<SessionChange> change = pendingChange();
-        if (change.isEmpty() && session == null) {
-            if (requestedIdsGone && clientId != null && !response.isCommitted()) {
-                // The client's session is gone: clear its cookies, or every request pays a load for nothing.
-                shared.tracking().clear(request, response);
-                clientId = null;
-                clientVersion = -1;
-            }
-            return;
-        }
         if (change.isPresent()) {
             WriteResult result;
             try {
@@ -248,25 +238,33 @@ final class RequestSession {
                 log.debug("Session was invalidated elsewhere before this request saved it; its changes were dropped");
             }
         }
-        if (response.isCommitted()) {
-            return;
+        if (!response.isCommitted()) {
+            List<String> decided = decideCookies();
+            if (!decided.equals(sentCookies)) {
+                SessionCookie.replace(response, sentCookies, decided);
+                sentCookies = decided;
+            }
         }
+    }
+
+    /**
+     * The session cookies the response is to carry after this save, relative to what the client sent: a save
+     * before the body and one at the end may decide differently (the session was saved again, or invalidated
+     * elsewhere meanwhile), and the response carries the last decision only.
+     */
+    private List<String> decideCookies() {
         if (session != null && session.state().isValid()) {
             String id = session.getId();
-            if (!id.equals(clientId)) {
-                shared.tracking().writeId(request, response, id);
-                clientId = id;
-            }
-            if (knownVersion > 0 && knownVersion != clientVersion) {
-                // Also after a read of a newer version than the client knew: its reads never go back in time.
-                shared.tracking().writeVersion(request, response, knownVersion);
-                clientVersion = knownVersion;
-            }
-        } else if (clientId != null) {
-            shared.tracking().clear(request, response);
-            clientId = null;
-            clientVersion = -1;
+            boolean newId = !id.equals(clientId);
+            // Also after a read of a newer version than the client knew: its reads never go back in time.
+            boolean newVersion = knownVersion > 0 && knownVersion != requestedVersion;
+            return shared.tracking().cookies(request, newId ? id : null, newVersion ? knownVersion : -1);
         }
+        // The client's session is gone (or ended here): clear its cookies, or every request pays a load for
+        // nothing. Cookies this response already set are taken back the same way.
+        boolean clientHoldsAnEndedId = clientId != null && (session != null || requestedIdsGone);
+        return clientHoldsAnEndedId || !sentCookies.isEmpty()
+                ? shared.tracking().clearingCookies(request) : List.of();
     }
 
     /** The session's change, with the deletion of a session it replaced in this request. */
@@ -291,10 +289,9 @@ final class RequestSession {
         return Optional.of(new SessionChange.Replace(delete.id(), create.session()));
     }
 
-    /** The response was reset, cookies included: the client knows only what it sent. */
+    /** The response was reset, cookies included: the next save sets them again. */
     private synchronized void responseReset() {
-        clientId = cookieIdCount > 0 ? requestedIds.get(0) : null;
-        clientVersion = requestedVersion;
+        sentCookies = List.of();
     }
 
     /**
@@ -304,7 +301,7 @@ final class RequestSession {
      */
     private HttpSessionAdapter load(String id) {
         try {
-            Optional<SessionRecord> record = shared.store().loadAndTouch(id, clientVersion, accessTime);
+            Optional<SessionRecord> record = shared.store().loadAndTouch(id, requestedVersion, accessTime);
             if (record.isEmpty()) {
                 return null;
             }

@@ -25,6 +25,7 @@ import java.util.Set;
  */
 public final class SessionCookie {
 
+    private static final String SET_COOKIE = "Set-Cookie";
     private static final String VERSION_SUFFIX = "_V";
     private static final int MAX_VERSION_DIGITS = 18;
     /** Ids tried per request at most: each costs a round trip, and a client could send many. */
@@ -138,19 +139,40 @@ public final class SessionCookie {
         return -1;
     }
 
-    void write(HttpServletRequest request, HttpServletResponse response, String id) {
-        response.addHeader("Set-Cookie", name + "=" + id + maxAge() + attributes(request));
+    /** The {@code Set-Cookie} value that gives the client {@code id}. */
+    String idHeader(HttpServletRequest request, String id) {
+        return name + "=" + id + maxAge() + attributes(request);
     }
 
-    void writeVersion(HttpServletRequest request, HttpServletResponse response, long version) {
-        response.addHeader("Set-Cookie", versionName + "=" + version + maxAge() + attributes(request));
+    /** The {@code Set-Cookie} value that tells the client the session's {@code version}. */
+    String versionHeader(HttpServletRequest request, long version) {
+        return versionName + "=" + version + maxAge() + attributes(request);
     }
 
-    void clear(HttpServletRequest request, HttpServletResponse response) {
-        for (String cookie : new String[] {name, versionName}) {
-            response.addHeader("Set-Cookie",
-                    cookie + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + attributes(request));
+    /** The {@code Set-Cookie} values that make the client drop both cookies (RFC 6265, section 3.1). */
+    List<String> clearingHeaders(HttpServletRequest request) {
+        String cleared = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + attributes(request);
+        return List.of(name + cleared, versionName + cleared);
+    }
+
+    /**
+     * Replaces the session cookies {@code response} carries, {@code previous} as rendered here, by {@code next},
+     * keeping every other {@code Set-Cookie} header in its order: one decision per response, the last one.
+     * {@code setHeader} replaces every value of the header (Servlet 6.1, {@code HttpServletResponse.setHeader}),
+     * so the others are written again after it.
+     *
+     * @param next not empty when {@code previous} is not: a decision taken back is a clearing one
+     */
+    static void replace(HttpServletResponse response, List<String> previous, List<String> next) {
+        if (previous.isEmpty()) {
+            next.forEach(value -> response.addHeader(SET_COOKIE, value));
+            return;
         }
+        List<String> values = new ArrayList<>(response.getHeaders(SET_COOKIE));
+        previous.forEach(values::remove);
+        values.addAll(next);
+        response.setHeader(SET_COOKIE, values.get(0));
+        values.subList(1, values.size()).forEach(value -> response.addHeader(SET_COOKIE, value));
     }
 
     private static boolean isVersion(String value) {

@@ -5,6 +5,7 @@ import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -107,22 +108,27 @@ public final class SessionTracking {
         return cookies ? cookie.readVersion(request) : -1;
     }
 
-    void writeId(HttpServletRequest request, HttpServletResponse response, String id) {
-        if (cookies) {
-            cookie.write(request, response, id);
+    /**
+     * The {@code Set-Cookie} values that tell the client of its session: the id unless {@code id} is null, the
+     * version when {@code version} is positive; none when sessions are not tracked by cookie.
+     */
+    List<String> cookies(HttpServletRequest request, String id, long version) {
+        if (!cookies) {
+            return List.of();
         }
+        List<String> values = new ArrayList<>(2);
+        if (id != null) {
+            values.add(cookie.idHeader(request, id));
+        }
+        if (version > 0) {
+            values.add(cookie.versionHeader(request, version));
+        }
+        return values;
     }
 
-    void writeVersion(HttpServletRequest request, HttpServletResponse response, long version) {
-        if (cookies) {
-            cookie.writeVersion(request, response, version);
-        }
-    }
-
-    void clear(HttpServletRequest request, HttpServletResponse response) {
-        if (cookies) {
-            cookie.clear(request, response);
-        }
+    /** The {@code Set-Cookie} values that make the client drop its session cookies; none without cookies. */
+    List<String> clearingCookies(HttpServletRequest request) {
+        return cookies ? cookie.clearingHeaders(request) : List.of();
     }
 
     /**

@@ -2,12 +2,10 @@ package io.sessionstore.session.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,27 +50,23 @@ class SessionCookieTest {
     }
 
     @Test
-    void write_rootContextPlainHttp_httpOnlyLaxPathSlashNoSecure() {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        cookie.write(request("", false), response, ID);
-        verify(response).addHeader("Set-Cookie", "SESSION=" + ID + "; Path=/; HttpOnly; SameSite=Lax");
+    void idHeader_rootContextPlainHttp_httpOnlyLaxPathSlashNoSecure() {
+        assertEquals("SESSION=" + ID + "; Path=/; HttpOnly; SameSite=Lax", cookie.idHeader(request("", false), ID));
     }
 
     @Test
-    void write_contextPathSecureRequest_pathIsContextAndSecure() {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        cookie.write(request("/shop", true), response, ID);
-        verify(response).addHeader("Set-Cookie", "SESSION=" + ID + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+    void idHeader_contextPathSecureRequest_pathIsContextAndSecure() {
+        assertEquals("SESSION=" + ID + "; Path=/shop; HttpOnly; SameSite=Lax; Secure",
+                cookie.idHeader(request("/shop", true), ID));
     }
 
     @Test
-    void clear_any_emptyValueMaxAgeZeroSameAttributes() {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        cookie.clear(request("/shop", true), response);
-        verify(response).addHeader("Set-Cookie", "SESSION=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-                + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
-        verify(response).addHeader("Set-Cookie", "SESSION_V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-                + "; Path=/shop; HttpOnly; SameSite=Lax; Secure");
+    void clearingHeaders_any_emptyValueMaxAgeZeroSameAttributes() {
+        assertEquals(List.of(
+                "SESSION=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/shop; HttpOnly; SameSite=Lax; Secure",
+                "SESSION_V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/shop; HttpOnly; SameSite=Lax; "
+                        + "Secure"),
+                cookie.clearingHeaders(request("/shop", true)));
     }
 
     @Test
@@ -90,10 +84,8 @@ class SessionCookieTest {
     }
 
     @Test
-    void writeVersion_sameAttributesAsTheSessionCookie() {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        cookie.writeVersion(request("", false), response, 7);
-        verify(response).addHeader("Set-Cookie", "SESSION_V=7; Path=/; HttpOnly; SameSite=Lax");
+    void versionHeader_sameAttributesAsTheSessionCookie() {
+        assertEquals("SESSION_V=7; Path=/; HttpOnly; SameSite=Lax", cookie.versionHeader(request("", false), 7));
     }
 
     private static HttpServletRequest request(Cookie[] cookies) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpSession;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -560,6 +561,79 @@ class SessionFilterTest {
         assertEquals(List.of("Update"), store.writeKinds());
         assertFalse(store.holds(id), "the session stays deleted");
         assertEquals(BOTH_CLEARED, page.setCookies(), "the client is not told of the session again");
+        assertEquals(Map.of(), client.cookies());
+    }
+
+    @Test
+    void commit_lastSaveAfterTheBodyFindsItsSessionGone_onlyTheClearingCookiesInTheResponse() throws Exception {
+        String id = web.seed(Map.of("a", "1"));
+        clientOf(id);
+        web.on("/page", (request, response) -> {
+            HttpSession session = request.getSession();
+            session.setAttribute("a", "2");
+            response.getWriter().print("page");
+            store.behindTheBack().write(new SessionChange.Delete(id));
+            session.setAttribute("b", "3");
+        });
+
+        FilterHarness.Response page = client.get("/page");
+
+        assertEquals("page", page.body());
+        assertEquals(List.of("Update", "Update"), store.writeKinds());
+        assertEquals(BOTH_CLEARED, page.setCookies(), "one decision, after the last save");
+        assertEquals(Map.of(), client.cookies());
+    }
+
+    @Test
+    void commit_sessionGoneBeforeTheBodyThenANewOne_onlyTheNewSessionsCookies() throws Exception {
+        String id = web.seed(Map.of("a", "1"));
+        clientOf(id);
+        web.on("/page", (request, response) -> {
+            request.getSession().setAttribute("a", "2");
+            store.behindTheBack().write(new SessionChange.Delete(id));
+            response.getWriter().print("page");
+            request.getSession(true).setAttribute("c", "3");
+        });
+
+        FilterHarness.Response page = client.get("/page");
+
+        assertEquals(List.of("Update", "Create"), store.writeKinds());
+        String newId = store.lastChange() instanceof SessionChange.Create create ? create.session().id() : null;
+        assertNotEquals(id, newId);
+        assertEquals(List.of("SESSION=" + newId + ATTRIBUTES), page.setCookies(),
+                "the clearing taken back; the client knew version 1, which the new session has");
+    }
+
+    @Test
+    void commit_savedBeforeAndAfterTheBody_oneVersionCookieOfTheLastVersionAndTheApplicationsCookieKept()
+            throws Exception {
+        String id = web.seed(Map.of("a", "1"));
+        clientOf(id);
+        web.on("/page", (request, response) -> {
+            request.getSession().setAttribute("a", "2");
+            response.getWriter().print("page");
+            response.addCookie(new Cookie("theme", "dark"));
+            request.getSession().setAttribute("a", "3");
+        });
+
+        FilterHarness.Response page = client.get("/page");
+
+        assertEquals(List.of("Update", "Update"), store.writeKinds());
+        assertEquals(List.of("theme=dark", "SESSION_V=3" + ATTRIBUTES), page.setCookies());
+    }
+
+    @Test
+    void commit_newSessionInvalidatedAfterTheBodyStarted_cookiesOfItTakenBack() throws Exception {
+        web.on("/page", (request, response) -> {
+            request.getSession().setAttribute("a", "1");
+            response.getWriter().print("page");
+            request.getSession().invalidate();
+        });
+
+        FilterHarness.Response page = client.get("/page");
+
+        assertEquals(List.of("Create", "Delete"), store.writeKinds());
+        assertEquals(BOTH_CLEARED, page.setCookies());
         assertEquals(Map.of(), client.cookies());
     }
 
