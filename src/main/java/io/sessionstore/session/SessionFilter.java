@@ -5,6 +5,7 @@ import io.sessionstore.session.metrics.JmxSessionMetrics;
 import io.sessionstore.session.metrics.MeteredSessionStore;
 import io.sessionstore.session.metrics.SessionMetrics;
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SessionTooLargeException;
 import io.sessionstore.session.redis.RedisConnection;
 import io.sessionstore.session.redis.RedisInvalidationFeed;
 import io.sessionstore.session.redis.RedisMemory;
@@ -137,7 +138,8 @@ public final class SessionFilter implements Filter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         ServletContext context = config.getServletContext();
-        AttributeCodec codec = new AttributeCodec(settings.allowedClasses(), context.getClassLoader());
+        AttributeCodec codec = new AttributeCodec(settings.allowedClasses(), context.getClassLoader(),
+                settings.sizeLimits());
         metrics = givenMetrics != null ? givenMetrics : new SessionMetrics(context.getContextPath());
         metrics.registerMeters();
         SessionStore store;
@@ -211,7 +213,17 @@ public final class SessionFilter implements Filter {
             chain.doFilter(sessionRequest, sessionRequest.response());
             sessionRequest.commit();
         } catch (IOException | ServletException | RuntimeException e) {
-            SessionStoreUnavailableException unavailable = findUnavailable(e);
+            SessionTooLargeException tooLarge = find(e, SessionTooLargeException.class);
+            if (tooLarge != null) {
+                // A value over a size limit the application did not handle: its words in the log, not the page's.
+                log.error("Answering 500: {}", tooLarge.getMessage());
+                if (!response.isCommitted()) {
+                    response.resetBuffer();
+                    response.sendError(500, "A session value is over its size limit");
+                }
+                return;
+            }
+            SessionStoreUnavailableException unavailable = find(e, SessionStoreUnavailableException.class);
             if (unavailable == null) {
                 throw e;
             }
@@ -282,10 +294,11 @@ public final class SessionFilter implements Filter {
                         ? " and losing the expiry index (timeout events)" : ", the least recently used first"));
     }
 
-    private static SessionStoreUnavailableException findUnavailable(Throwable e) {
+    /** {@code e} or its first cause of {@code type}, or null. */
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SessionStoreUnavailableException unavailable) {
-                return unavailable;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.sessionstore.session;
 
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.redis.RedisSettings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.SessionCookieConfig;
@@ -51,11 +52,13 @@ import java.util.function.UnaryOperator;
  *                            ({@link io.sessionstore.session.web.PrincipalSessions}); empty for the container's
  *                            authenticated user ({@code getRemoteUser()}); at most 256 characters, no control
  *                            characters
+ * @param sizeLimits          how large one attribute's value and one session's values may be, in bytes as stored
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
                               boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
                               String allowedClasses, RedisSettings redis, int failureStatus,
-                              Duration housekeepingInterval, OptionalInt replicaAcks, String principalAttribute) {
+                              Duration housekeepingInterval, OptionalInt replicaAcks, String principalAttribute,
+                              SizeLimits sizeLimits) {
 
     public static final String REDIS_URL = "REDIS_URL";
     public static final String REDISSON_CONFIG = "REDISSON_CONFIG";
@@ -72,6 +75,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_HOUSEKEEPING_MS = "SESSION_HOUSEKEEPING_MS";
     public static final String SESSION_REPLICA_ACKS = "SESSION_REPLICA_ACKS";
     public static final String SESSION_PRINCIPAL_ATTRIBUTE = "SESSION_PRINCIPAL_ATTRIBUTE";
+    public static final String SESSION_MAX_ATTRIBUTE_BYTES = SizeLimits.MAX_ATTRIBUTE_BYTES_SETTING;
+    public static final String SESSION_MAX_BYTES = SizeLimits.MAX_SESSION_BYTES_SETTING;
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
@@ -146,6 +151,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         if (replicaAcks.isPresent() && (replicaAcks.getAsInt() < 0 || replicaAcks.getAsInt() > MAX_REPLICA_ACKS)) {
             throw new IllegalArgumentException(REPLICA_ACKS_RULE + ", not " + replicaAcks.getAsInt());
         }
+        Objects.requireNonNull(sizeLimits, "sizeLimits");
         Objects.requireNonNull(principalAttribute, "principalAttribute");
         if (principalAttribute.length() > MAX_ATTRIBUTE_NAME
                 || principalAttribute.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
@@ -277,6 +283,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
         reader.text(SESSION_PRINCIPAL_ATTRIBUTE, builder::principalAttribute);
+        // The attribute limit first: the session limit is checked against it.
+        reader.number(SESSION_MAX_ATTRIBUTE_BYTES, value -> builder.maxAttributeBytes(clamped(value)));
+        reader.number(SESSION_MAX_BYTES, value -> builder.maxSessionBytes(clamped(value)));
         reader.number(SESSION_FAILURE_STATUS, value -> builder.failureStatus(clamped(value)));
         reader.number(SESSION_HOUSEKEEPING_MS, value -> builder.housekeepingInterval(Duration.ofMillis(value)));
         reader.parsed(SESSION_REPLICA_ACKS, builder::replicaAcks, value -> {
@@ -319,7 +328,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
      * Collects values into a {@link Builder}. Defaults: 30 minute timeout, key prefix {@code sessionstore:}, cookie
      * {@code SESSION} with {@code SameSite=Lax}, near cache on with up to 10,000 sessions and
      * {@link #defaultNearCacheMaxAge}, no extra allowed classes, Redis at {@code redis://127.0.0.1:6379} with an 800
-     * ms timeout, failure status 503, housekeeping every 500 ms. Not thread-safe.
+     * ms timeout, failure status 503, housekeeping every 500 ms, {@link SizeLimits#DEFAULT} (a session limit
+     * left unset follows a larger attribute limit). Not thread-safe.
      */
     public static final class Builder {
         private Duration timeout = Duration.ofMinutes(30);
@@ -337,6 +347,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         private Duration housekeepingInterval = Duration.ofMillis(500);
         private OptionalInt replicaAcks = OptionalInt.empty();
         private String principalAttribute = "";
+        private Integer maxAttributeBytes;
+        private Integer maxSessionBytes;
 
         private Builder() {
         }
@@ -359,6 +371,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             housekeepingInterval = settings.housekeepingInterval;
             replicaAcks = settings.replicaAcks;
             principalAttribute = settings.principalAttribute;
+            maxAttributeBytes = settings.sizeLimits.maxAttributeBytes();
+            maxSessionBytes = settings.sizeLimits.maxSessionBytes();
         }
 
         public Builder timeout(Duration timeout) {
@@ -440,13 +454,30 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             return this;
         }
 
+        /** @param maxAttributeBytes null for the default */
+        public Builder maxAttributeBytes(Integer maxAttributeBytes) {
+            this.maxAttributeBytes = maxAttributeBytes;
+            return this;
+        }
+
+        /** @param maxSessionBytes null for the default, or the attribute limit when that is larger */
+        public Builder maxSessionBytes(Integer maxSessionBytes) {
+            this.maxSessionBytes = maxSessionBytes;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value and the allowed range when one is out of it */
         public SessionSettings build() {
             Objects.requireNonNull(timeout, "timeout");
+            int attributeBytes = maxAttributeBytes != null ? maxAttributeBytes
+                    : SizeLimits.DEFAULT.maxAttributeBytes();
+            int sessionBytes = maxSessionBytes != null ? maxSessionBytes
+                    : Math.max(SizeLimits.DEFAULT.maxSessionBytes(), attributeBytes);
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
                     nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
                     allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus,
-                    housekeepingInterval, replicaAcks, principalAttribute);
+                    housekeepingInterval, replicaAcks, principalAttribute,
+                    new SizeLimits(attributeBytes, sessionBytes));
         }
     }
 

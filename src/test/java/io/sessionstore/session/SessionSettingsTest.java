@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.redis.RedisSettings;
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
@@ -307,7 +308,8 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(settings.timeout(), settings.keyPrefix(), settings.cookieName(),
                 settings.cookieSameSite(), settings.nearCache(), settings.nearCacheMaxEntries(),
                 settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
-                settings.housekeepingInterval(), settings.replicaAcks(), settings.principalAttribute()), changed);
+                settings.housekeepingInterval(), settings.replicaAcks(), settings.principalAttribute(),
+                settings.sizeLimits()), changed);
     }
 
     // read(UnaryOperator)
@@ -336,6 +338,8 @@ class SessionSettingsTest {
         values.put(SessionSettings.SESSION_HOUSEKEEPING_MS, "250");
         values.put(SessionSettings.SESSION_REPLICA_ACKS, "2");
         values.put(SessionSettings.SESSION_PRINCIPAL_ATTRIBUTE, "email");
+        values.put(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "2097152");
+        values.put(SessionSettings.SESSION_MAX_BYTES, "8388608");
         assertEquals(settingNames(), values.keySet(), "a value for every setting name");
         Set<String> looked = new HashSet<>();
         SessionSettings settings = SessionSettings.read(name -> {
@@ -346,7 +350,7 @@ class SessionSettingsTest {
         assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500,
                 Duration.ofSeconds(5), "com.example.*",
                 new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599,
-                Duration.ofMillis(250), OptionalInt.of(2), "email"), settings);
+                Duration.ofMillis(250), OptionalInt.of(2), "email", new SizeLimits(2 << 20, 8 << 20)), settings);
     }
 
     @Test
@@ -405,6 +409,27 @@ class SessionSettingsTest {
                 "between 1 and 3600 seconds");
         assertReadRefused(SessionSettings.SESSION_FAILURE_STATUS, "404", "not 404", "between 500 and 599");
         assertReadRefused(SessionSettings.SESSION_HOUSEKEEPING_MS, "10", "not 10 ms", "between 50 and 60000 ms");
+        assertReadRefused(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "100", "not 100",
+                "between 1024 and 536870912 bytes");
+        assertReadRefused(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "1MB", "'1MB'",
+                "between 1024 and 536870912 bytes");
+        assertReadRefused(SessionSettings.SESSION_MAX_BYTES, "1024", "not 1024",
+                "between the largest attribute value (SESSION_MAX_ATTRIBUTE_BYTES, 1048576) and 536870912 bytes");
+    }
+
+    @Test
+    void read_sizeLimits_sessionLimitLeftUnsetFollowsALargerAttributeLimit() {
+        assertEquals(SizeLimits.DEFAULT, SessionSettings.read(name -> null).sizeLimits());
+        assertEquals(new SizeLimits(16 << 20, 16 << 20),
+                SessionSettings.read(only(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "16777216")).sizeLimits());
+        assertEquals(new SizeLimits(1 << 20, 64 << 20),
+                SessionSettings.read(only(SessionSettings.SESSION_MAX_BYTES, "67108864")).sizeLimits());
+        Map<String, String> sessionBelowAttribute = Map.of(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "8388608",
+                SessionSettings.SESSION_MAX_BYTES, "2097152");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SessionSettings.read(sessionBelowAttribute::get));
+        assertTrue(e.getMessage().startsWith(SessionSettings.SESSION_MAX_BYTES + ": ") && e.getMessage().contains(
+                "(SESSION_MAX_ATTRIBUTE_BYTES, 8388608)") && e.getMessage().endsWith("not 2097152"), e.getMessage());
     }
 
     @Test
@@ -525,7 +550,7 @@ class SessionSettingsTest {
     private static SessionSettings canonical(Duration timeout, String keyPrefix, String cookieName, String sameSite,
                                              int maxEntries, Duration maxAge, int failureStatus) {
         return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, maxAge, "",
-                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty(), "");
+                DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty(), "", SizeLimits.DEFAULT);
     }
 
     private static SessionSettings everythingChanged(Path yaml) {
@@ -533,7 +558,7 @@ class SessionSettingsTest {
                 .cookieSameSite("None").nearCache(false).nearCacheMaxEntries(5).nearCacheMaxAge(Duration.ofSeconds(9))
                 .allowedClasses("com.example.*").redisUrl("rediss://cache.example:6380").redissonConfig(yaml)
                 .redisTimeout(Duration.ofMillis(1500)).failureStatus(599).replicaAcks(OptionalInt.of(1))
-                .principalAttribute("user").build();
+                .principalAttribute("user").maxAttributeBytes(4096).maxSessionBytes(8192).build();
     }
 
     private Path redissonYaml() throws IOException {

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Which classes attribute values may deserialise to: the JDK's value and collection types, the patterns an operator
  * adds, and the application's own classes (those its class loader finds in its {@code WEB-INF/classes}), within
- * limits of depth, references and size. Classes of libraries, the application's {@code WEB-INF/lib} included, need
+ * limits of depth and size: the stream's bytes, and its references and array lengths, at most one per byte. Classes of libraries, the application's {@code WEB-INF/lib} included, need
  * listing: they are where deserialisation gadgets live. A refused class is refused before an instance is created.
  * Immutable and thread-safe; {@link #newCheck()} makes the filter of one stream.
  */
@@ -18,26 +18,28 @@ final class AllowList {
 
     /** Patterns always allowed: the JDK's value and collection types. */
     static final String DEFAULT_ALLOWED = "java.lang.*;java.util.*;java.time.*;java.math.*";
+    /** Nesting deeper than this is refused: each level costs stack while reading. */
     private static final long MAX_DEPTH = 32;
-    private static final long MAX_REFERENCES = 100_000;
-    private static final long MAX_BYTES = 1_048_576;
-    private static final long MAX_ARRAY = 100_000;
-    private static final String LIMITS = "maxdepth=" + MAX_DEPTH + ";maxrefs=" + MAX_REFERENCES + ";maxbytes="
-            + MAX_BYTES + ";maxarray=" + MAX_ARRAY;
     private static final String APPLICATION_CLASSES = "/WEB-INF/classes/";
 
     private final ObjectInputFilter patterns;
     private final ClassLoader applicationLoader;
+    private final long maxBytes;
 
     /**
      * @param extraAllowed      {@link ObjectInputFilter.Config#createFilter} patterns separated by {@code ;}, or empty
      * @param applicationLoader the web application's class loader
+     * @param maxBytes          the longest stream; also the most references and the longest array, since each
+     *                          takes at least a byte of it
      */
-    AllowList(String extraAllowed, ClassLoader applicationLoader) {
+    AllowList(String extraAllowed, ClassLoader applicationLoader, long maxBytes) {
         String allowed = extraAllowed == null || extraAllowed.isBlank()
                 ? DEFAULT_ALLOWED : DEFAULT_ALLOWED + ";" + extraAllowed.strip();
-        this.patterns = ObjectInputFilter.Config.createFilter(LIMITS + ";" + allowed);
+        String limits = "maxdepth=" + MAX_DEPTH + ";maxrefs=" + maxBytes + ";maxbytes=" + maxBytes + ";maxarray="
+                + maxBytes;
+        this.patterns = ObjectInputFilter.Config.createFilter(limits + ";" + allowed);
         this.applicationLoader = applicationLoader;
+        this.maxBytes = maxBytes;
     }
 
     /** The filter of one stream: it remembers what it refused, for the message. */
@@ -101,17 +103,18 @@ final class AllowList {
         return element;
     }
 
-    private static String exceeded(ObjectInputFilter.FilterInfo info) {
+    private String exceeded(ObjectInputFilter.FilterInfo info) {
         if (info.depth() > MAX_DEPTH) {
             return "depth " + info.depth() + " > " + MAX_DEPTH;
         }
-        if (info.references() > MAX_REFERENCES) {
-            return "references " + info.references() + " > " + MAX_REFERENCES;
+        String setting = " (" + SizeLimits.MAX_ATTRIBUTE_BYTES_SETTING + ")";
+        if (info.references() > maxBytes) {
+            return "references " + info.references() + " > " + maxBytes + setting;
         }
-        if (info.streamBytes() > MAX_BYTES) {
-            return "bytes " + info.streamBytes() + " > " + MAX_BYTES;
+        if (info.streamBytes() > maxBytes) {
+            return "bytes " + info.streamBytes() + " > " + maxBytes + setting;
         }
-        return "array length " + info.arrayLength() + " > " + MAX_ARRAY;
+        return "array length " + info.arrayLength() + " > " + maxBytes + setting;
     }
 
     /** A class alone, as a stream would name it, for the patterns. */

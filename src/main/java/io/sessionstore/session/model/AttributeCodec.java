@@ -11,6 +11,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -41,16 +42,24 @@ public final class AttributeCodec {
     private final AllowList allowList;
     private final String extraAllowed;
     private final ClassLoader classLoader;
+    private final SizeLimits limits;
 
     /**
      * @param extraAllowed further patterns in {@link ObjectInputFilter.Config#createFilter} syntax, separated by
      *                     {@code ;} (for example {@code com.example.cart.*}); may be empty
      * @param classLoader  the web application's class loader, which resolves the application's own classes
+     * @param limits       how large a value, and a session, may be
      */
-    public AttributeCodec(String extraAllowed, ClassLoader classLoader) {
-        this.allowList = new AllowList(extraAllowed, classLoader);
+    public AttributeCodec(String extraAllowed, ClassLoader classLoader, SizeLimits limits) {
+        this.allowList = new AllowList(extraAllowed, classLoader, limits.maxAttributeBytes());
         this.extraAllowed = extraAllowed == null ? "" : extraAllowed.strip();
         this.classLoader = classLoader;
+        this.limits = limits;
+    }
+
+    /** How large a value, and a session, may be. */
+    public SizeLimits limits() {
+        return limits;
     }
 
     /**
@@ -66,7 +75,10 @@ public final class AttributeCodec {
                 || type == BigDecimal.class || type == UUID.class || type.getName().startsWith("java.time.");
     }
 
-    /** @throws IllegalArgumentException when the value cannot be stored */
+    /**
+     * @throws IllegalArgumentException when the value cannot be stored: not serializable, or larger than
+     *                                  {@link SizeLimits#maxAttributeBytes()}
+     */
     public byte[] encode(String name, Object value) {
         return encode(name, value, null);
     }
@@ -74,7 +86,15 @@ public final class AttributeCodec {
     /** @param recorded where the classes of a serialised value's graph go, or null */
     private byte[] encode(String name, Object value, ClassRecordingStream.Recorded recorded) {
         if (value instanceof String s) {
-            return tagged(STRING, s);
+            if (s.length() >= limits.maxAttributeBytes()) {
+                // Refused before encoding: each character takes at least one byte, and the type byte one more.
+                throw limits.attributeTooLarge(name, s.length() + 1L);
+            }
+            byte[] bytes = tagged(STRING, s);
+            if (bytes.length > limits.maxAttributeBytes()) {
+                throw limits.attributeTooLarge(name, bytes.length);
+            }
+            return bytes;
         }
         if (value instanceof Integer i) {
             return tagged(INTEGER, i.toString());
@@ -88,13 +108,17 @@ public final class AttributeCodec {
         if (!(value instanceof Serializable)) {
             throw notStorable(name, value, null);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(SERIALIZED);
-        try (ObjectOutputStream out = recorded == null ? new ObjectOutputStream(bytes)
-                : new ClassRecordingStream(bytes, recorded)) {
-            out.writeObject(value);
+        BoundedBytes bytes = new BoundedBytes(limits.maxAttributeBytes());
+        try {
+            bytes.write(SERIALIZED);
+            try (ObjectOutputStream out = recorded == null ? new ObjectOutputStream(bytes)
+                    : new ClassRecordingStream(bytes, recorded)) {
+                out.writeObject(value);
+            }
         } catch (NotSerializableException e) {
             throw notStorable(name, value, e);
+        } catch (BoundedBytes.Full e) {
+            throw limits.attributeTooLarge(name, e.bytes());
         } catch (IOException e) {
             throw new IllegalArgumentException("Session attribute '" + name + "' could not be serialised", e);
         }
@@ -105,8 +129,9 @@ public final class AttributeCodec {
      * Encodes a value and makes sure it would read back, so a value of a class outside the allow-list is refused
      * when it is set rather than losing the whole session on the next request.
      *
-     * @throws IllegalArgumentException when the value cannot be stored or would not be read back; the message names
-     *                                  the setting and the value that would allow it
+     * @throws IllegalArgumentException when the value cannot be stored (not serializable, or larger than
+     *                                  {@link SizeLimits#maxAttributeBytes()}) or would not be read back; the
+     *                                  message names the setting and the value that would allow it
      */
     public byte[] encodeReadable(String name, Object value) {
         ClassRecordingStream.Recorded recorded = new ClassRecordingStream.Recorded();
@@ -164,7 +189,7 @@ public final class AttributeCodec {
                         + allowing(List.of(check.refusedClass())), e);
             }
             if (check.exceededLimit() != null) {
-                throw new UnreadableSessionException("attribute '" + name + "' was refused: it goes beyond a fixed "
+                throw new UnreadableSessionException("attribute '" + name + "' was refused: it goes beyond a "
                         + "limit of deserialisation (" + check.exceededLimit() + "); store a smaller value", e);
             }
             throw new UnreadableSessionException("attribute '" + name + "' was refused: " + e.getMessage(), e);
@@ -188,6 +213,55 @@ public final class AttributeCodec {
     private static IllegalArgumentException notStorable(String name, Object value, Exception cause) {
         return new IllegalArgumentException("Session attribute '" + name + "' of " + value.getClass().getName()
                 + " cannot be stored: it is not Serializable", cause);
+    }
+
+    /**
+     * The bytes of a serialised value, refusing to grow past the limit: a value of tens of megabytes stops being
+     * serialised at the limit instead of being copied whole first.
+     */
+    private static final class BoundedBytes extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final int limit;
+
+        BoundedBytes(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws Full {
+            requireRoom(1);
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws Full {
+            requireRoom(len);
+            bytes.write(b, off, len);
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
+
+        private void requireRoom(int more) throws Full {
+            if ((long) bytes.size() + more > limit) {
+                throw new Full((long) bytes.size() + more);
+            }
+        }
+
+        /** The value has more bytes than the limit; how many is known only up to where it stopped. */
+        static final class Full extends IOException {
+            private final long bytes;
+
+            Full(long bytes) {
+                super("over " + bytes + " bytes");
+                this.bytes = bytes;
+            }
+
+            long bytes() {
+                return bytes;
+            }
+        }
     }
 
     /** Resolves classes with the web application's class loader rather than this library's. */

@@ -50,6 +50,8 @@ public final class SessionState {
     private final Map<String, Object> attributes;
     /** Each attribute as the store holds it (as loaded, or as last written): to tell a value changed in place. */
     private final Map<String, byte[]> stored;
+    /** Each attribute's encoded size as last encoded, in bytes: what it adds to the session's size. */
+    private final Map<String, Integer> sizes = new HashMap<>();
     /** Attributes whose mutable values the application was handed: they may have been changed in place. */
     private final Set<String> handedOut = new HashSet<>();
     private final Set<String> changed = new HashSet<>();
@@ -106,6 +108,7 @@ public final class SessionState {
                 new HashMap<>(record.attributes()));
         state.lastAccessMayLag = record.copy();
         state.principal = record.principal();
+        record.attributes().forEach((name, bytes) -> state.sizes.put(name, bytes.length));
         return state;
     }
 
@@ -223,16 +226,23 @@ public final class SessionState {
     }
 
     /**
-     * Sets an attribute, checking first that the value can be stored and read back, so a bad value fails here
-     * rather than at the end of the request.
+     * Sets an attribute, checking first that the value can be stored and read back, and that the session stays
+     * within its {@link SizeLimits}, so a bad value fails here rather than at the end of the request.
      *
      * @return the value it replaced, or null
      * @throws IllegalStateException once invalidated
-     * @throws IllegalArgumentException when the value cannot be stored or would not be read back
+     * @throws IllegalArgumentException when the value cannot be stored or would not be read back, or the session
+     *                                  would be larger than {@link SizeLimits#maxSessionBytes()}; nothing changes
      */
     public synchronized Object setAttribute(String method, String name, Object value) {
         requireValid(method);
-        codec.encodeReadable(name, value);
+        int size = codec.encodeReadable(name, value).length;
+        long sessionSize = size - sizes.getOrDefault(name, 0)
+                + sizes.values().stream().mapToLong(Integer::longValue).sum();
+        if (sessionSize > codec.limits().maxSessionBytes()) {
+            throw codec.limits().sessionTooLarge(name, sessionSize);
+        }
+        sizes.put(name, size);
         Object old = attributes.put(name, value);
         changed.add(name);
         removed.remove(name);
@@ -246,6 +256,7 @@ public final class SessionState {
     public synchronized Object removeAttribute(String method, String name) {
         requireValid(method);
         Object old = attributes.remove(name);
+        sizes.remove(name);
         if (old != null) {
             changed.remove(name);
             removed.add(name);
@@ -263,6 +274,7 @@ public final class SessionState {
         requireValid(method);
         Map<String, Object> unbound = new LinkedHashMap<>(attributes);
         attributes.clear();
+        sizes.clear();
         if (lifecycle == Lifecycle.NEW) {
             lifecycle = Lifecycle.ENDED;
         } else {
@@ -283,6 +295,7 @@ public final class SessionState {
     public synchronized Map<String, Object> endUnstored() {
         Map<String, Object> unbound = new LinkedHashMap<>(attributes);
         attributes.clear();
+        sizes.clear();
         clearChanges();
         lifecycle = Lifecycle.ENDED;
         return unbound;
@@ -294,6 +307,7 @@ public final class SessionState {
      */
     public synchronized void gone() {
         attributes.clear();
+        sizes.clear();
         clearChanges();
         lifecycle = Lifecycle.ENDED;
     }
@@ -338,6 +352,7 @@ public final class SessionState {
                         maxInactiveChanged ? OptionalInt.of(maxInactiveSeconds) : OptionalInt.empty(),
                         principalChanged ? Optional.of(principal == null ? "" : principal) : Optional.empty());
                 stored.putAll(set);
+                set.forEach((name, bytes) -> sizes.put(name, bytes.length));
                 removed.forEach(stored::remove);
                 clearChanges();
                 return Optional.of(update);
@@ -378,6 +393,8 @@ public final class SessionState {
         attributes.forEach((name, value) -> encoded.put(name, codec.encode(name, value)));
         stored.clear();
         stored.putAll(encoded);
+        sizes.clear();
+        encoded.forEach((name, bytes) -> sizes.put(name, bytes.length));
         return new SessionChange.Snapshot(id, creationTime, accessTime, maxInactiveSeconds, encoded, principal);
     }
 

@@ -44,7 +44,7 @@ class AttributeCodecTest {
     }
 
     private final ClassLoader loader = AttributeCodecTest.class.getClassLoader();
-    private final AttributeCodec codec = new AttributeCodec("", loader);
+    private final AttributeCodec codec = new AttributeCodec("", loader, SizeLimits.DEFAULT);
 
     @BeforeEach
     void resetCounter() {
@@ -77,7 +77,7 @@ class AttributeCodecTest {
         assertTrue(plain.getMessage().contains("SESSION_ALLOWED_CLASSES=" + Tracked.class.getName()),
                 plain.getMessage());
 
-        AttributeCodec withList = new AttributeCodec("com.example.cart.*", loader);
+        AttributeCodec withList = new AttributeCodec("com.example.cart.*", loader, SizeLimits.DEFAULT);
         IllegalArgumentException extended = assertThrows(IllegalArgumentException.class,
                 () -> withList.encodeReadable("cart", new Tracked("x")));
         assertTrue(extended.getMessage().contains(
@@ -100,7 +100,7 @@ class AttributeCodecTest {
             java.lang.reflect.Constructor<?> make = type.getDeclaredConstructor(String.class);
             make.setAccessible(true);
             Object value = make.newInstance("mine");
-            AttributeCodec applicationCodec = new AttributeCodec("", application);
+            AttributeCodec applicationCodec = new AttributeCodec("", application, SizeLimits.DEFAULT);
 
             Object read = applicationCodec.decode("t", applicationCodec.encodeReadable("t", value));
 
@@ -112,7 +112,7 @@ class AttributeCodecTest {
 
     @Test
     void encodeReadable_allowedValues_sameBytesAsEncode() {
-        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader);
+        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader, SizeLimits.DEFAULT);
         java.util.ArrayList<Integer> list = new java.util.ArrayList<>(java.util.List.of(1, 2));
         assertArrayEquals(codec.encode("list", list), codec.encodeReadable("list", list));
         assertArrayEquals(codec.encode("email", "a@b.c"), codec.encodeReadable("email", "a@b.c"));
@@ -158,13 +158,13 @@ class AttributeCodecTest {
 
     @Test
     void encodeReadable_graphOfSeveralRefusedClasses_messageNamesThemAllInOneValue() {
-        AttributeCodec withList = new AttributeCodec("com.example.*", loader);
+        AttributeCodec withList = new AttributeCodec("com.example.*", loader, SizeLimits.DEFAULT);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> withList.encodeReadable("holder", new ArrayList<>(List.of(new Holder()))));
         assertTrue(e.getMessage().contains("classes " + Holder.class.getName() + ", " + Tracked.class.getName()
                 + " are not allowed; allow them with SESSION_ALLOWED_CLASSES=com.example.*;" + Holder.class.getName()
                 + ";" + Tracked.class.getName()), e.getMessage());
-        AttributeCodec allowingBoth = new AttributeCodec(Holder.class.getName() + ";" + Tracked.class.getName(), loader);
+        AttributeCodec allowingBoth = new AttributeCodec(Holder.class.getName() + ";" + Tracked.class.getName(), loader, SizeLimits.DEFAULT);
         allowingBoth.encodeReadable("holder", new ArrayList<>(List.of(new Holder())));
     }
 
@@ -186,6 +186,54 @@ class AttributeCodecTest {
     }
 
     @Test
+    void encodeReadable_manyElementsWithinTheByteLimit_storedAndReadBack() {
+        byte[] bytes = new byte[500_000];
+        bytes[499_999] = 7;
+        assertArrayEquals(bytes, (byte[]) codec.decode("bytes", codec.encodeReadable("bytes", bytes)));
+        List<Integer> list = new ArrayList<>();
+        for (int i = 0; i < 150_000; i++) {
+            list.add(i % 100);
+        }
+        assertEquals(list, codec.decode("list", codec.encodeReadable("list", new ArrayList<>(list))));
+    }
+
+    @Test
+    void encodeReadable_stringOverTheAttributeLimit_refusedNamingTheLimitAndTheSetting() {
+        String big = "x".repeat(60 << 20);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> codec.encodeReadable("report", big));
+        assertEquals("Session attribute 'report' takes 62914561 bytes or more, over the limit of 1048576 bytes per "
+                + "attribute; store less in the session, or raise the limit with SESSION_MAX_ATTRIBUTE_BYTES",
+                e.getMessage());
+        String multiByte = "é".repeat(600_000);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> codec.encode("name", multiByte)).getMessage()
+                .contains("takes 1200001 bytes or more"));
+    }
+
+    @Test
+    void encodeReadable_serializableOverTheAttributeLimit_refusedWithoutSerialisingItWhole() {
+        byte[] big = new byte[60 << 20];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> codec.encodeReadable("upload", new ArrayList<>(List.of(big))));
+        assertTrue(e.getMessage().startsWith("Session attribute 'upload' takes "), e.getMessage());
+        assertTrue(e.getMessage().contains("over the limit of 1048576 bytes per attribute; store less in the "
+                + "session, or raise the limit with SESSION_MAX_ATTRIBUTE_BYTES"), e.getMessage());
+        AttributeCodec raised = new AttributeCodec("", loader, new SizeLimits(64 << 20, 64 << 20));
+        assertEquals(1, ((List<?>) raised.decode("upload", raised.encodeReadable("upload",
+                new ArrayList<>(List.of(big))))).size());
+    }
+
+    @Test
+    void decode_streamLongerThanALoweredLimit_refusedNamingTheSetting() {
+        byte[] stored = codec.encode("bytes", new byte[500_000]);
+        AttributeCodec lowered = new AttributeCodec("", loader, new SizeLimits(100_000, 100_000));
+        UnreadableSessionException e = assertThrows(UnreadableSessionException.class,
+                () -> lowered.decode("bytes", stored));
+        assertTrue(e.getMessage().contains("array length 500000 > 100000 (SESSION_MAX_ATTRIBUTE_BYTES)"),
+                e.getMessage());
+    }
+
+    @Test
     void decode_classNotAllowed_refusedBeforeAnyInstanceIsCreated() {
         byte[] bytes = codec.encode("t", new Tracked("x"));
         UnreadableSessionException e = assertThrows(UnreadableSessionException.class, () -> codec.decode("t", bytes));
@@ -202,7 +250,7 @@ class AttributeCodecTest {
 
     @Test
     void decode_classAllowedByExtraPattern_readsBack() {
-        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader);
+        AttributeCodec allowing = new AttributeCodec(Tracked.class.getName(), loader, SizeLimits.DEFAULT);
         Object back = allowing.decode("t", allowing.encode("t", new Tracked("label-1")));
         assertEquals("label-1", assertInstanceOf(Tracked.class, back).label);
         assertEquals(1, Tracked.DESERIALISED.get());

@@ -3,6 +3,7 @@ package io.sessionstore.session.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class SessionStateTest {
     private static final long LAST_ACCESS = 2_000_000L;
     private static final long NOW = 3_000_000L;
 
-    private final AttributeCodec codec = new AttributeCodec("", getClass().getClassLoader());
+    private final AttributeCodec codec = new AttributeCodec("", getClass().getClassLoader(), SizeLimits.DEFAULT);
 
     // --- Creation and loading ---
 
@@ -358,6 +359,24 @@ class SessionStateTest {
 
         assertEquals("1", session.attribute("getAttribute", "a"));
         assertEquals(Optional.empty(), session.changes());
+    }
+
+    @Test
+    void setAttribute_sessionWouldPassItsLimit_refusedNamingTheSettingAndNothingChanged() {
+        String megabyte = "x".repeat(1_000_000);
+        SessionState session = loaded(Map.of("a", megabyte, "b", megabyte, "c", megabyte, "d", megabyte));
+        session.setAttribute("setAttribute", "a", "y".repeat(1_000_000)); // replaces, so the size stays
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.setAttribute("setAttribute", "e", "x".repeat(300_000)));
+
+        assertEquals("Session attribute 'e' would bring its session to 4300005 bytes, over the limit of 4194304 "
+                + "bytes per session; store less in the session, or raise the limit with SESSION_MAX_BYTES",
+                e.getMessage());
+        assertNull(session.attribute("getAttribute", "e"));
+        session.removeAttribute("removeAttribute", "b");
+        session.setAttribute("setAttribute", "e", "x".repeat(300_000)); // room made by the removal
+        assertEquals(Set.of("a", "e"), ((SessionChange.Update) session.changes().orElseThrow()).set().keySet());
     }
 
     private SessionState created() {

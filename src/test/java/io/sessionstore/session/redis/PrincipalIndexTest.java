@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.testing.NeedsRedis;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @NeedsRedis
 class PrincipalIndexTest {
 
-    private static final AttributeCodec CODEC = new AttributeCodec("", PrincipalIndexTest.class.getClassLoader());
+    private static final AttributeCodec CODEC = new AttributeCodec("", PrincipalIndexTest.class.getClassLoader(), SizeLimits.DEFAULT);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static RedisConnection connection;

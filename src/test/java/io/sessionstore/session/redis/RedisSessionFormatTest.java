@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStoreUnavailableException;
@@ -107,7 +108,7 @@ class RedisSessionFormatTest {
         assertEquals(7, record.version());
         assertEquals(Set.of("email"), record.attributes().keySet());
         assertArrayEquals(("S" + EMAIL).getBytes(StandardCharsets.UTF_8), record.attributes().get("email"));
-        assertEquals(EMAIL, new AttributeCodec("", getClass().getClassLoader()).decode("email",
+        assertEquals(EMAIL, new AttributeCodec("", getClass().getClassLoader(), SizeLimits.DEFAULT).decode("email",
                 record.attributes().get("email")));
         assertEquals("1700000002000", redis.text("HGET", key(id), "a"), "touched");
         long ttl = redis.number("TTL", key(id));

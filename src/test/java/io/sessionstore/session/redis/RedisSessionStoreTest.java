@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.SessionStore;
@@ -47,7 +48,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The lag of a store that sends every 500 ms: two intervals, in whole seconds. */
     private static final int LAG_SECONDS = 1;
-    private static final AttributeCodec codec = new AttributeCodec("", RedisSessionStoreTest.class.getClassLoader());
+    private static final AttributeCodec codec = new AttributeCodec("", RedisSessionStoreTest.class.getClassLoader(), SizeLimits.DEFAULT);
     private static String prefix;
     private static RedisConnection connection;
     private static RespClient redis;

@@ -3,6 +3,7 @@ package io.sessionstore.session.web;
 import io.sessionstore.session.SessionFilter;
 import io.sessionstore.session.SessionSettings;
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.DispatcherType;
@@ -54,7 +55,7 @@ final class FilterHarness implements BeforeAllCallback, BeforeEachCallback, Afte
             Logger.getLogger("org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[routes]");
 
     private final CountingSessionStore store = new CountingSessionStore();
-    private final AttributeCodec codec = new AttributeCodec("", FilterHarness.class.getClassLoader());
+    private final AttributeCodec codec = new AttributeCodec("", FilterHarness.class.getClassLoader(), SizeLimits.DEFAULT);
     private final SessionIds ids = new SessionIds();
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
     private final ListenerLog listeners = new ListenerLog();

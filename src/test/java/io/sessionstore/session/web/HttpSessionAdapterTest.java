@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
 import io.sessionstore.session.model.AttributeCodec;
+import io.sessionstore.session.model.SizeLimits;
 import io.sessionstore.session.model.SessionState;
 import io.sessionstore.session.store.InMemorySessionStore;
 import io.sessionstore.session.store.SessionRecord;
@@ -39,7 +40,7 @@ class HttpSessionAdapterTest {
 
     private final ServletContext context = mock(ServletContext.class);
     /** Allows this test's {@link Listener}. */
-    private final AttributeCodec codec = new AttributeCodec(Listener.class.getName(), getClass().getClassLoader());
+    private final AttributeCodec codec = new AttributeCodec(Listener.class.getName(), getClass().getClassLoader(), SizeLimits.DEFAULT);
 
     /** Every session, attribute and id event, in order, as "method:detail", from two listeners. */
     private final List<String> events = new ArrayList<>();
