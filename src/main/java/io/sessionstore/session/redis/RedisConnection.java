@@ -60,9 +60,11 @@ public final class RedisConnection implements AutoCloseable {
     private final RedissonClient client;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final boolean subscribesOnReplicas;
+    private final RedisAvailability availability;
 
     private RedisConnection(RedisSettings settings, boolean subscriptionsOnly) throws IOException {
         this.settings = settings;
+        this.availability = new RedisAvailability(settings.describe());
         ConnectionBounds config = config(settings);
         if (subscriptionsOnly) {
             config.forSubscriptionsOnly();
@@ -100,13 +102,25 @@ public final class RedisConnection implements AutoCloseable {
     /**
      * Runs a synchronous Redisson call on this thread, then releases what Netty keeps per thread. Redisson's
      * synchronous calls leave Netty's {@code InternalThreadLocalMap} on the calling thread, which Tomcat reports
-     * as a leak of the web application when it stops.
+     * as a leak of the web application when it stops. A call that finds Redis not answering, and the first that
+     * finds it answering again, log one line each ({@link RedisAvailability}).
      *
      * @return what the call returned
+     * @throws RedisException as the call threw it
      */
     public <T> T call(Supplier<T> command) {
+        return call(command, false);
+    }
+
+    /** @param failureLogged whether the caller logs a failure itself: then the change to not answering gets no line */
+    private <T> T call(Supplier<T> command, boolean failureLogged) {
         try {
-            return command.get();
+            T result = command.get();
+            availability.answered();
+            return result;
+        } catch (RedisException e) {
+            availability.failed(e, failureLogged);
+            throw e;
         } finally {
             InternalThreadLocalMap.remove();
         }
@@ -150,12 +164,13 @@ public final class RedisConnection implements AutoCloseable {
 
     /**
      * Whether Redis takes a first command (a script, as the session store's are): empty when it does, else the one
-     * line that says why not and what to change ({@link RedisRefusal}). One round trip; never throws.
+     * line that says why not and what to change ({@link RedisRefusal}), for the caller to log; the line when Redis
+     * answers again comes from {@link #call}. One round trip; never throws.
      */
     public Optional<String> refusal() {
         try {
             call(() -> client.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, "return 1",
-                    RScript.ReturnType.INTEGER));
+                    RScript.ReturnType.INTEGER), true);
             return Optional.empty();
         } catch (RedisException e) {
             return Optional.of(RedisRefusal.describe(settings, e));
@@ -188,8 +203,13 @@ public final class RedisConnection implements AutoCloseable {
     /** Shuts the client down and waits up to 5 s for its threads. Never throws. */
     @Override
     public void close() {
-        // Wait for Redisson's threads, or Tomcat reports them as leaked by the web application.
-        client.shutdown(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+            // Wait for Redisson's threads, or Tomcat reports them as leaked by the web application.
+            client.shutdown(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            // Waiting on Netty's futures, here and in the unsubscribing before, leaves its map on this thread too.
+            InternalThreadLocalMap.remove();
+        }
     }
 
     static ConnectionBounds config(RedisSettings settings) throws IOException {

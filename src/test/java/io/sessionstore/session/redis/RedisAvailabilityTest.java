@@ -1,0 +1,134 @@
+package io.sessionstore.session.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.Poll;
+import io.sessionstore.testing.PrivateRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisException;
+
+/** One log line when Redis stops answering, one when it answers again; none for each failed call in between. */
+@NeedsRedis
+class RedisAvailabilityTest {
+
+    private static final Logger CONNECTION_LOG = Logger.getLogger(RedisConnection.class.getName());
+
+    private final List<LogRecord> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+                lines.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private Level level;
+
+    @BeforeEach
+    void capture() {
+        level = CONNECTION_LOG.getLevel();
+        CONNECTION_LOG.setLevel(Level.INFO); // the tests log warnings only; the line of Redis back is INFO
+        CONNECTION_LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void release() {
+        CONNECTION_LOG.removeHandler(capture);
+        CONNECTION_LOG.setLevel(level);
+    }
+
+    @Test
+    void call_redisStopsThenComesBack_oneWarningThenOneLineWhenItAnswers() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start();
+             RedisConnection connection = RedisConnection.open(new RedisSettings(redis.url(), null,
+                     Duration.ofMillis(300)))) {
+            ping(connection);
+            assertEquals(List.of(), messages(), "nothing while Redis answers");
+
+            redis.stop();
+            for (int i = 0; i < 5; i++) {
+                assertThrows(RedisException.class, () -> ping(connection));
+            }
+            List<String> down = messages();
+            assertEquals(1, down.size(), down.toString());
+            assertTrue(down.get(0).matches("Redis at redis://127\\.0\\.0\\.1:\\d+ does not answer \\(\\w+"
+                    + "Exception\\): requests that need it fail until it does"), down.get(0));
+            assertEquals(Level.WARNING, lines.get(0).getLevel());
+
+            redis.restart();
+            Poll.until(Duration.ofSeconds(10), "the line of Redis answering again", () -> {
+                try {
+                    ping(connection);
+                } catch (RedisException stillDown) {
+                    return false;
+                }
+                return messages().size() == 2;
+            });
+            List<String> back = messages();
+            assertEquals(2, back.size(), back.toString());
+            assertTrue(back.get(1).matches("Redis at redis://127\\.0\\.0\\.1:\\d+ answers again, \\d+\\.\\d s after "
+                    + "it stopped"), back.get(1));
+            ping(connection);
+            assertEquals(2, messages().size(), "one line for the change, none after");
+        }
+    }
+
+    @Test
+    void refusal_redisDownAtStart_noLineOfItsOwnButOneWhenRedisAnswers() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start();
+             RedisConnection connection = RedisConnection.open(new RedisSettings(redis.url(), null,
+                     Duration.ofMillis(300)))) {
+            redis.stop();
+            assertTrue(connection.refusal().isPresent());
+            assertEquals(List.of(), messages(), "the caller logs the refusal in its own words");
+
+            redis.restart();
+            Poll.until(Duration.ofSeconds(10), "the line of Redis answering again", () -> {
+                try {
+                    ping(connection);
+                } catch (RedisException stillDown) {
+                    return false;
+                }
+                return !messages().isEmpty();
+            });
+            assertEquals(1, messages().size(), messages().toString());
+            assertTrue(messages().get(0).contains(" answers again, "), messages().get(0));
+        }
+    }
+
+    private static void ping(RedisConnection connection) {
+        connection.call(() -> connection.client().getBucket("availability-test").isExists());
+    }
+
+    private List<String> messages() {
+        synchronized (lines) {
+            List<String> messages = new ArrayList<>();
+            for (LogRecord record : lines) {
+                messages.add(record.getMessage()); // formatted by the logging binding
+            }
+            return messages;
+        }
+    }
+}
