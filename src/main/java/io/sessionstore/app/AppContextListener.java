@@ -12,6 +12,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +65,12 @@ public final class AppContextListener implements ServletContextListener {
                 ownConnection ? null : new RedisSessionCount(redis, sessions.keyPrefix()),
                 !ownConnection && sessions.nearCache());
         if (settings.requireRedisAtStart() && !health.check().up()) {
-            throw fail(context, redis.refusal().orElse("Redis at " + sessions.redis().describe()
-                    + " did not answer in time") + ".");
+            // The first command also opens the client's connections, which over TLS can take longer than the
+            // timeout on a cold JVM (a handshake each): the second one, which says why when it fails too, decides.
+            Optional<String> refusal = redis.refusal();
+            if (refusal.isPresent()) {
+                throw fail(context, refusal.get() + ".");
+            }
         }
         if (ownConnection) {
             context.setSessionTimeout((int) Math.max(1, sessions.timeout().toMinutes()));

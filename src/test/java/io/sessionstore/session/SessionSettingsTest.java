@@ -270,13 +270,13 @@ class SessionSettingsTest {
     void build_redissonConfigMissingOrAFolder_refusedNamingThePath() {
         Path missing = folder.resolve("missing.yaml");
         assertRefused(() -> SessionSettings.builder().redissonConfig(missing).build(), missing.toString(),
-                "readable file");
+                "no such file");
         assertRefused(() -> SessionSettings.builder().redissonConfig(folder).build(), folder.toString(),
-                "readable file");
+                "a folder, not a Redisson YAML file");
         assertRefused(() -> new RedisSettings(DEFAULT_REDIS.url(), missing, DEFAULT_REDIS.timeout()),
-                missing.toString(), "readable file");
+                missing.toString(), "no such file");
         assertRefused(() -> new RedisSettings(DEFAULT_REDIS.url(), folder, DEFAULT_REDIS.timeout()),
-                folder.toString(), "readable file");
+                folder.toString(), "a folder, not a Redisson YAML file");
     }
 
     @Test

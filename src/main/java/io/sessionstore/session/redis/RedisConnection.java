@@ -1,19 +1,14 @@
 package io.sessionstore.session.redis;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.netty.util.internal.InternalThreadLocalMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -81,14 +76,28 @@ public final class RedisConnection implements AutoCloseable {
                 listeners.forEach(listener -> listener.onDisconnect(address));
             }
         });
-        this.client = Redisson.create(config);
+        this.client = create(config, settings);
+    }
+
+    /** Redisson's client; a file's settings that Redisson refuses are refused naming the file. */
+    private static RedissonClient create(Config config, RedisSettings settings) {
+        try {
+            return Redisson.create(config);
+        } catch (IllegalArgumentException e) {
+            if (settings.configFile() == null) {
+                throw e;
+            }
+            throw new IllegalArgumentException(settings.configFile() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
      * Creates the client; connects on the first command.
      *
-     * @throws IOException when the YAML file cannot be read or parsed
-     * @throws IllegalArgumentException when the configuration is refused by Redisson
+     * @throws IOException when the YAML file cannot be read or parsed, or names a trust store that cannot be loaded:
+     *                     one line that starts with the file's path and says where in it and what
+     *                     ({@link RedissonFile})
+     * @throws IllegalArgumentException when the configuration is refused by Redisson (a file's, naming the file)
      */
     public static RedisConnection open(RedisSettings settings) throws IOException {
         return new RedisConnection(settings, false);
@@ -213,9 +222,14 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     static ConnectionBounds config(RedisSettings settings) throws IOException {
-        Set<String> keysSet = new HashSet<>();
-        Config loaded = settings.configFile() != null ? fromYaml(settings, keysSet) : fromUrl(settings);
-        ConnectionBounds config = new ConnectionBounds(loaded, keysSet);
+        ConnectionBounds config;
+        if (settings.configFile() != null) {
+            RedissonFile file = RedissonFile.read(settings.configFile());
+            config = new ConnectionBounds(file.config(), file.serverKeys());
+            config.boundFileServers(settings);
+        } else {
+            config = new ConnectionBounds(fromUrl(settings), Set.of());
+        }
         config.setLazyInitialization(true);
         config.setUseScriptCache(true);
         config.setNettyHook(new TimedOutConnectionCloser());
@@ -237,6 +251,8 @@ public final class RedisConnection implements AutoCloseable {
         private static final int SCAN_INTERVAL_MILLIS = 1_000;
 
         private final boolean subscribesOnReplicas;
+        /** The keys a Redisson file set in its server sections, whose values win; none for a URL. */
+        private final Set<String> keysSet;
 
         /**
          * A cluster client for subscriptions only: two threads of each kind, one idle connection per node, and no
@@ -258,14 +274,11 @@ public final class RedisConnection implements AutoCloseable {
 
         ConnectionBounds(Config loaded, Set<String> keysSet) {
             super(loaded);
+            this.keysSet = keysSet;
             subscribesOnReplicas = Stream.of(getClusterServersConfig(), getSentinelServersConfig(),
                             getReplicatedServersConfig(), getMasterSlaveServersConfig())
                     .anyMatch(servers -> servers != null && servers.getSubscriptionMode() == SubscriptionMode.SLAVE);
-            for (BaseConfig<?> servers : Arrays.asList(getSingleServerConfig(), getClusterServersConfig(),
-                    getSentinelServersConfig(), getReplicatedServersConfig(), getMasterSlaveServersConfig())) {
-                if (servers == null) {
-                    continue;
-                }
+            for (BaseConfig<?> servers : servers()) {
                 if (!keysSet.contains("pingConnectionInterval")) {
                     servers.setPingConnectionInterval(PING_INTERVAL_MILLIS);
                 }
@@ -276,6 +289,35 @@ public final class RedisConnection implements AutoCloseable {
             if (getClusterServersConfig() != null && !keysSet.contains("scanInterval")) {
                 getClusterServersConfig().setScanInterval(SCAN_INTERVAL_MILLIS);
             }
+        }
+
+        /**
+         * A Redisson file's servers: the settings' timeout and no retry where the file leaves them out, and its
+         * trust store loaded once ({@link LoadedTruststore}).
+         *
+         * @throws IOException naming the file when its trust store cannot be loaded
+         */
+        void boundFileServers(RedisSettings settings) throws IOException {
+            int timeoutMillis = (int) settings.timeout().toMillis();
+            for (BaseConfig<?> servers : servers()) {
+                if (!keysSet.contains("connectTimeout")) {
+                    servers.setConnectTimeout(timeoutMillis);
+                }
+                if (!keysSet.contains("timeout")) {
+                    servers.setTimeout(timeoutMillis);
+                }
+                if (!keysSet.contains("retryAttempts")) {
+                    servers.setRetryAttempts(RETRY_ATTEMPTS);
+                }
+                LoadedTruststore.into(servers, settings.configFile());
+            }
+        }
+
+        /** The server sections set: one, unless a file has several, which Redisson refuses at start. */
+        private List<BaseConfig<?>> servers() {
+            return Stream.<BaseConfig<?>>of(getSingleServerConfig(), getClusterServersConfig(),
+                    getSentinelServersConfig(), getReplicatedServersConfig(), getMasterSlaveServersConfig())
+                    .filter(Objects::nonNull).toList();
         }
     }
 
@@ -296,23 +338,6 @@ public final class RedisConnection implements AutoCloseable {
         }
         server.setDatabase(RedisSettings.database(uri));
         return config;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Config fromYaml(RedisSettings settings, Set<String> keysSet) throws IOException {
-        int timeoutMillis = (int) settings.timeout().toMillis();
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        Map<String, Object> root = yaml.readValue(Files.readString(settings.configFile()), Map.class);
-        root.forEach((section, value) -> {
-            if (section.endsWith("Config") && value instanceof Map<?, ?> servers) {
-                Map<String, Object> server = (Map<String, Object>) servers;
-                keysSet.addAll(server.keySet());
-                server.putIfAbsent("connectTimeout", timeoutMillis);
-                server.putIfAbsent("timeout", timeoutMillis);
-                server.putIfAbsent("retryAttempts", RETRY_ATTEMPTS);
-            }
-        });
-        return Config.fromYAML(yaml.writeValueAsString(root));
     }
 
 }

@@ -36,8 +36,14 @@ public record RedisSettings(String url, Path configFile, Duration timeout) {
             throw new IllegalArgumentException("the Redis timeout must be between " + MIN_TIMEOUT.toMillis()
                     + " and " + MAX_TIMEOUT.toMillis() + " ms, not " + timeout.toMillis() + " ms");
         }
-        if (configFile != null && !(Files.isRegularFile(configFile) && Files.isReadable(configFile))) {
-            throw new IllegalArgumentException("no readable file at " + configFile);
+        if (configFile != null && !Files.exists(configFile)) {
+            throw new IllegalArgumentException(configFile + ": no such file");
+        }
+        if (configFile != null && !Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(configFile + ": a folder, not a Redisson YAML file");
+        }
+        if (configFile != null && !Files.isReadable(configFile)) {
+            throw new IllegalArgumentException(configFile + ": cannot be read (permission denied)");
         }
         if (configFile == null) {
             uri(url);
