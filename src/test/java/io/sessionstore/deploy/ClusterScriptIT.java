@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.ClusterScript;
 import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.RawRequest;
 import io.sessionstore.testing.SelfSignedCertificate;
 import io.sessionstore.testing.WebClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -107,8 +103,8 @@ class ClusterScriptIT {
                 + "Cookie: CSRF=" + TOKEN + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form;
 
-        String trusted = head("127.0.0.1", node, login);
-        String untrusted = head("127.0.0.2", node, login);
+        String trusted = RawRequest.head("127.0.0.1", node, login);
+        String untrusted = RawRequest.head("127.0.0.2", node, login);
 
         assertTrue(trusted.startsWith("HTTP/1.1 303"), trusted);
         assertTrue(trusted.contains("Set-Cookie: SESSION=") && trusted.contains("SameSite=Lax; Secure"), trusted);
@@ -221,22 +217,6 @@ class ClusterScriptIT {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Sends a raw request from a local address of choice and returns the response's status line and headers. */
-    private static String head(String from, int port, String request) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = response.indexOf("\r\n\r\n");
-            return end < 0 ? response : response.substring(0, end);
         }
     }
 }
