@@ -8,9 +8,16 @@
 #   tomcat-conf/cluster.sh status                 what runs, and where
 #   tomcat-conf/cluster.sh down                   stop exactly what 'up' started, by pid
 #
+# Every process 'up' starts is written to CLUSTER_DIR/processes (name, pid, start time) as soon as it is started.
+# 'down' stops those, and only those that are still the same process, whatever the ports are set to by then; 'up'
+# refuses to run while one of them is alive; an 'up' that fails stops what it had started.
+#
 # Environment (defaults in brackets):
-#   CLUSTER_DIR [target/cluster]  working folder: Tomcat, node bases, nginx config, logs, pid files
+#   CLUSTER_DIR [target/cluster]  working folder: Tomcat, node bases, nginx config, logs, the process record
 #   LB_PORT [8080]  NODE1_PORT [8081]  NODE2_PORT [8082]
+#   LB_TLS_CERT, LB_TLS_KEY [none]  PEM certificate (chain) and key: nginx also listens with TLS, on LB_TLS_PORT
+#   LB_TLS_PORT [8443]              (nginx tells the nodes X-Forwarded-Proto, -For and -Port; see TRUSTED_PROXIES
+#                                   in setenv.sh)
 #   REDIS_URL [redis://127.0.0.1:6379]  the Redis of both nodes, unless --redis-cluster
 #   REDIS_CLUSTER_PORTS ["7001 7002 7003"]  ports of the Redis Cluster started with --redis-cluster
 #   TOMCAT_VERSION [11.0.25]  the org.apache.tomcat:tomcat distribution fetched through Maven (10.1.59 works too)
@@ -28,7 +35,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CLUSTER_DIR=${CLUSTER_DIR:-$ROOT/target/cluster}
 mkdir -p "$CLUSTER_DIR"
 CLUSTER_DIR=$(cd "$CLUSTER_DIR" && pwd)
+RECORD=$CLUSTER_DIR/processes
 LB_PORT=${LB_PORT:-8080}
+LB_TLS_PORT=${LB_TLS_PORT:-8443}
+LB_TLS_CERT=${LB_TLS_CERT:-}
+LB_TLS_KEY=${LB_TLS_KEY:-}
 NODE_PORTS=("${NODE1_PORT:-8081}" "${NODE2_PORT:-8082}")
 REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-"7001 7002 7003"}
 TOMCAT_VERSION=${TOMCAT_VERSION:-11.0.25}
@@ -37,20 +48,95 @@ EXAMPLES_USER=${EXAMPLES_USER:-}
 CATALINA_HOME=$CLUSTER_DIR/apache-tomcat-$TOMCAT_VERSION
 WAR=$ROOT/target/session-store.war
 DROP_IN=$ROOT/target/drop-in
+USAGE="usage: $0 up [--redis-cluster] [--drop-in] | status | down"
 
 say() { printf 'cluster: %s\n' "$*"; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
+usage_error() { printf 'cluster: %s\n%s\n' "$1" "$USAGE" >&2; exit 2; }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# When a process started, in clock ticks since boot (field 22 of /proc/<pid>/stat); fails for a process that is gone
+# or a zombie. A pid that the system gave to a new process since has another start time.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  set -- ${stat##*) }
+  [ "$1" != Z ] || return 1
+  echo "${20}"
+}
 
-# Polls a command until it succeeds or the deadline (seconds) passes.
-wait_for() {
-  local seconds=$1; shift
-  local deadline=$((SECONDS + seconds))
+# Whether the process recorded with this pid and start time still runs.
+running() { [ "$(start_time "$1" 2>/dev/null || true)" = "$2" ]; }
+
+# Writes a process just started (a name, the pid of a background job, its log) to the record.
+record() {
+  printf '%s %s %s %s\n' "$1" "$2" "$(start_time "$2" || echo gone)" "$3" >> "$RECORD"
+  say "$1 started, pid $2"
+}
+
+# Fails the whole 'up' when a process it started is gone.
+require_running() {
+  local name pid start log
+  while read -r name pid start log; do
+    running "$pid" "$start" || die "$name (pid $pid) exited; see $log"
+  done < "$RECORD"
+}
+
+# Polls a command until it succeeds, while everything started runs; fails when the deadline (seconds) passes.
+await() {
+  local deadline=$(($SECONDS + $1))
+  shift
   until "$@" >/dev/null 2>&1; do
+    require_running
     [ $SECONDS -lt $deadline ] || return 1
     sleep 0.2
   done
+  require_running
+}
+
+# Stops every recorded process that still runs, the last started first, and says what it stopped; forgets the record.
+stop_recorded() {
+  [ -f "$RECORD" ] || { say "nothing recorded in $CLUSTER_DIR: nothing to stop"; return 0; }
+  local name pid start log signal deadline
+  while read -r name pid start log; do
+    if ! running "$pid" "$start"; then
+      say "$name (pid $pid) had already stopped"
+      continue
+    fi
+    signal=TERM
+    [ "$name" != nginx ] || signal=QUIT
+    kill -"$signal" "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while running "$pid" "$start" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if running "$pid" "$start"; then
+      kill -KILL "$pid" 2>/dev/null || true
+      say "killed $name (pid $pid): it did not stop within 30 s"
+    else
+      say "stopped $name (pid $pid)"
+    fi
+  done < <(tac "$RECORD")
+  rm -f "$RECORD"
+}
+
+# Refuses to start over processes of an earlier 'up' that still run; forgets a record of processes all gone.
+refuse_if_running() {
+  [ -f "$RECORD" ] || return 0
+  local name pid start log alive=()
+  while read -r name pid start log; do
+    if running "$pid" "$start"; then alive+=("$name (pid $pid)"); fi
+  done < "$RECORD"
+  [ ${#alive[@]} -eq 0 ] || die "already running: ${alive[*]}; run '$0 down' first"
+  rm -f "$RECORD"
+}
+
+# On a failed 'up' (an error, a refused port, Ctrl+C): stops what it had started.
+stop_after_failed_up() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ $status -ne 0 ]; then
+    say "up failed: stopping what it started"
+    stop_recorded
+  fi
+  exit $status
 }
 
 fetch_tomcat() {
@@ -68,20 +154,24 @@ start_redis_cluster() {
   for port in $REDIS_CLUSTER_PORTS; do
     local dir=$CLUSTER_DIR/redis-$port
     rm -rf "$dir" && mkdir -p "$dir"
-    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
-      --cluster-require-full-coverage no --dir "$dir" --save '' --appendonly no --daemonize yes \
-      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-    wait_for 10 redis-cli -p "$port" ping || die "redis-server on port $port did not start (see $dir/redis.log)"
+    setsid redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
+      --cluster-require-full-coverage no --dir "$dir" --save '' --appendonly no --daemonize no \
+      --logfile "$dir/redis.log" < /dev/null > /dev/null 2>&1 &
+    record "redis-$port" $! "$dir/redis.log"
     addresses+=("127.0.0.1:$port")
     printf '    - "redis://127.0.0.1:%s"\n' "$port" >> "$yaml"
   done
+  for port in $REDIS_CLUSTER_PORTS; do
+    await 10 timeout 2 redis-cli -p "$port" ping \
+      || die "redis-server on port $port did not start (see $CLUSTER_DIR/redis-$port/redis.log)"
+  done
   redis-cli --cluster create "${addresses[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
   local first=${addresses[0]#*:}
-  wait_for 20 sh -c "redis-cli -p $first cluster info | grep -q cluster_state:ok" || die "the Redis Cluster did not form"
+  await 20 sh -c "timeout 2 redis-cli -p $first cluster info | grep -q cluster_state:ok" \
+    || die "the Redis Cluster did not form"
   say "Redis Cluster on ${addresses[*]}"
   export REDISSON_CONFIG=$yaml
 }
-
 write_examples_user() {
   local name=${EXAMPLES_USER%%:*} password=${EXAMPLES_USER#*:}
   case "$EXAMPLES_USER" in
@@ -130,8 +220,17 @@ start_node() {
   else
     cp "$WAR" "$base/webapps/ROOT.war"
   fi
-  CATALINA_HOME=$CATALINA_HOME CATALINA_BASE=$base CATALINA_PID=$base/tomcat.pid \
-    HTTP_PORT=$port JVM_ROUTE=node$n "$CATALINA_HOME/bin/catalina.sh" start >/dev/null
+  # 'run' keeps Tomcat as the process started here, so that its pid is known at once.
+  CATALINA_HOME=$CATALINA_HOME CATALINA_BASE=$base HTTP_PORT=$port JVM_ROUTE=node$n \
+    setsid "$CATALINA_HOME/bin/catalina.sh" run < /dev/null > "$base/logs/catalina.out" 2>&1 &
+  record "node$n" $! "$base/logs/catalina.out"
+}
+
+# nginx's TLS listener, when a certificate is given.
+tls_listener() {
+  [ -n "$LB_TLS_CERT" ] || return 0
+  printf '    listen 127.0.0.1:%s ssl;\n    ssl_certificate %s;\n    ssl_certificate_key %s;\n' \
+    "$LB_TLS_PORT" "$LB_TLS_CERT" "$LB_TLS_KEY"
 }
 
 start_nginx() {
@@ -160,6 +259,7 @@ http {
   }
   server {
     listen 127.0.0.1:$LB_PORT;
+$(tls_listener)
     location / {
       proxy_pass http://session_store;
       proxy_http_version 1.1;
@@ -167,6 +267,7 @@ http {
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Port \$server_port;
       proxy_next_upstream error timeout http_502;
       proxy_connect_timeout 2s;
       add_header X-Upstream \$upstream_addr always;
@@ -174,7 +275,9 @@ http {
   }
 }
 CONF
-  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+  setsid nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' \
+    < /dev/null > "$dir/logs/nginx.out" 2>&1 &
+  record nginx $! "$dir/logs/nginx.out"
 }
 
 up() {
@@ -184,7 +287,7 @@ up() {
     case "$option" in
       --redis-cluster) redis_cluster=1 ;;
       --drop-in) MODE=drop-in; health=/examples/ ;;
-      *) die "unknown option '$option' (usage: $0 up [--redis-cluster] [--drop-in])" ;;
+      *) usage_error "unknown option of 'up': '$option'" ;;
     esac
   done
   if [ "$MODE" = drop-in ]; then
@@ -195,7 +298,15 @@ up() {
   fi
   [ -z "$SESSION_TIMEOUT_MINUTES" ] || [[ $SESSION_TIMEOUT_MINUTES =~ ^-?[0-9]+$ ]] \
     || die "SESSION_TIMEOUT_MINUTES must be a whole number of minutes, not '$SESSION_TIMEOUT_MINUTES'"
-  alive "$CLUSTER_DIR/nginx/nginx.pid" && die "already up (run '$0 down' first)"
+  if [ -n "$LB_TLS_CERT$LB_TLS_KEY" ]; then
+    [ -r "$LB_TLS_CERT" ] && [ -r "$LB_TLS_KEY" ] \
+      || die "LB_TLS_CERT and LB_TLS_KEY must both name readable PEM files, not '$LB_TLS_CERT' and '$LB_TLS_KEY'"
+    LB_TLS_CERT=$(realpath "$LB_TLS_CERT") LB_TLS_KEY=$(realpath "$LB_TLS_KEY")
+  fi
+  refuse_if_running
+  trap stop_after_failed_up EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   fetch_tomcat
   if [ $redis_cluster = 1 ]; then
     start_redis_cluster
@@ -207,45 +318,46 @@ up() {
     start_node $((i + 1)) "${NODE_PORTS[$i]}"
   done
   for i in 0 1; do
-    wait_for 90 curl -sf "http://127.0.0.1:${NODE_PORTS[$i]}$health" \
-      || die "node$((i + 1)) did not become healthy (see $CLUSTER_DIR/node$((i + 1))/logs)"
+    await 90 curl -sf --max-time 2 "http://127.0.0.1:${NODE_PORTS[$i]}$health" \
+      || die "node$((i + 1)) did not become healthy on port ${NODE_PORTS[$i]} (see $CLUSTER_DIR/node$((i + 1))/logs)"
   done
   start_nginx
-  wait_for 10 curl -sf "http://127.0.0.1:$LB_PORT$health" || die "nginx does not answer on port $LB_PORT"
-  echo "$LB_PORT" > "$CLUSTER_DIR/lb.port"
-  say "up: http://127.0.0.1:$LB_PORT${health%/health} -> node1 :${NODE_PORTS[0]}, node2 :${NODE_PORTS[1]}"
-}
-
-stop_pid() {
-  local pidfile=$1 signal=${2:-TERM}
-  alive "$pidfile" || { rm -f "$pidfile"; return 0; }
-  local pid
-  pid=$(cat "$pidfile")
-  kill -"$signal" "$pid"
-  wait_for 30 sh -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
+  await 10 curl -sf --max-time 2 "http://127.0.0.1:$LB_PORT$health" \
+    || die "nginx does not answer on port $LB_PORT (see $CLUSTER_DIR/nginx/logs/nginx.out)"
+  if [ -n "$LB_TLS_CERT" ]; then
+    await 10 curl -sfk --max-time 2 "https://127.0.0.1:$LB_TLS_PORT$health" \
+      || die "nginx does not answer with TLS on port $LB_TLS_PORT (see $CLUSTER_DIR/nginx/logs/nginx.out)"
+  fi
+  trap - EXIT INT TERM
+  local urls="http://127.0.0.1:$LB_PORT${health%/health}"
+  [ -z "$LB_TLS_CERT" ] || urls="$urls and https://127.0.0.1:$LB_TLS_PORT${health%/health}"
+  echo "$urls" > "$CLUSTER_DIR/lb.urls"
+  say "up: $urls -> node1 :${NODE_PORTS[0]}, node2 :${NODE_PORTS[1]}"
 }
 
 down() {
-  stop_pid "$CLUSTER_DIR/nginx/nginx.pid" QUIT
-  for n in 1 2; do stop_pid "$CLUSTER_DIR/node$n/tomcat.pid"; done
-  for port in $REDIS_CLUSTER_PORTS; do stop_pid "$CLUSTER_DIR/redis-$port/redis.pid"; done
+  stop_recorded
+  rm -f "$CLUSTER_DIR/lb.urls"
   say "down"
 }
 
 status() {
-  local line
-  for pidfile in "$CLUSTER_DIR"/nginx/nginx.pid "$CLUSTER_DIR"/node*/tomcat.pid "$CLUSTER_DIR"/redis-*/redis.pid; do
-    [ -f "$pidfile" ] || continue
-    line="$(basename "$(dirname "$pidfile")") pid $(cat "$pidfile")"
-    if alive "$pidfile"; then say "$line running"; else say "$line stopped"; fi
-  done
-  if alive "$CLUSTER_DIR/nginx/nginx.pid"; then say "load balancer: http://127.0.0.1:$(cat "$CLUSTER_DIR/lb.port")/"; fi
+  [ -f "$RECORD" ] || { say "nothing recorded in $CLUSTER_DIR"; return 0; }
+  local name pid start log
+  while read -r name pid start log; do
+    if running "$pid" "$start"; then say "$name pid $pid running"; else say "$name pid $pid stopped (log: $log)"; fi
+  done < "$RECORD"
+  [ ! -f "$CLUSTER_DIR/lb.urls" ] || say "load balancer: $(cat "$CLUSTER_DIR/lb.urls")"
 }
+
+# Commands without options.
+no_options() { [ $# -le 1 ] || usage_error "'$1' takes no options, not '$2'"; }
 
 case "${1:-}" in
   up) shift; up "$@" ;;
-  down) down ;;
-  status) status ;;
-  *) die "usage: $0 up [--redis-cluster] [--drop-in] | status | down" ;;
+  down) no_options "$@"; down ;;
+  status) no_options "$@"; status ;;
+  -h|--help|help) echo "$USAGE" ;;
+  '') usage_error "no command" ;;
+  *) usage_error "unknown command '$1'" ;;
 esac

@@ -16,7 +16,19 @@ export REDIS_URL
 # export REDISSON_CONFIG=/etc/session-store/redisson.yaml   # cluster, sentinel or TLS: wins over REDIS_URL
 # export SESSION_TIMEOUT_SECONDS=1800 VISIT_TTL_SECONDS=30 KEY_PREFIX=sessionstore:
 
+# Load balancers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Port headers the node believes (server.xml's
+# RemoteIpValve): a Java regular expression matched against the whole address of the connecting peer. By default this
+# machine only; a load balancer elsewhere needs its addresses here, such as '10\.0\.1\.(10|11)'. Empty: none.
+: "${TRUSTED_PROXIES=127\.\d+\.\d+\.\d+|0:0:0:0:0:0:0:1|::1}"
+case "$TRUSTED_PROXIES" in
+  *"'"*) echo "setenv.sh: TRUSTED_PROXIES must not contain a single quote" >&2; exit 1 ;;
+esac
+
 CATALINA_OPTS="$CATALINA_OPTS -Dhttp.port=$HTTP_PORT -Dhttp.address=$HTTP_ADDRESS -Djvm.route=$JVM_ROUTE"
+# Quoted, because catalina.sh passes CATALINA_OPTS through eval.
+CATALINA_OPTS="$CATALINA_OPTS '-Dtrusted.proxies=$TRUSTED_PROXIES'"
+# A node that cannot bind its port (or fails to initialise otherwise) exits, rather than run without listening.
+CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true"
 CATALINA_OPTS="$CATALINA_OPTS -Xms256m -Xmx$HEAP_MAX -XX:+UseG1GC"
 # Lets Tomcat's leak detection look into the JDK's thread locals.
 CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"

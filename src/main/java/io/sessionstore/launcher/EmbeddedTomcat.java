@@ -15,6 +15,7 @@ import org.apache.catalina.WebResourceRoot;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.catalina.webresources.DirResourceSet;
 import org.apache.catalina.webresources.StandardRoot;
 
@@ -53,13 +54,17 @@ public final class EmbeddedTomcat implements AutoCloseable {
     }
 
     /**
-     * @param webapp     a WAR file or a web root folder
-     * @param classes    compiled classes to serve as {@code /WEB-INF/classes}; null when the WAR has them
-     * @param port       0 for any free port
-     * @param parameters context parameters: the application's settings
+     * @param webapp         a WAR file or a web root folder
+     * @param classes        compiled classes to serve as {@code /WEB-INF/classes}; null when the WAR has them
+     * @param port           0 for any free port
+     * @param parameters     context parameters: the application's settings
+     * @param trustedProxies a regular expression of the load balancers' addresses whose {@code X-Forwarded-Proto},
+     *                       {@code -For} and {@code -Port} are believed (Tomcat's {@link RemoteIpValve}); null or
+     *                       empty: none
      */
     public static EmbeddedTomcat start(Path webapp, Path classes, String address, int port,
-                                       Map<String, String> parameters) throws LifecycleException, IOException {
+                                       Map<String, String> parameters, String trustedProxies)
+            throws LifecycleException, IOException {
         Path baseDir = Files.createTempDirectory("session-store-tomcat-");
         Files.createDirectories(baseDir.resolve("webapps"));
         Tomcat tomcat = new Tomcat();
@@ -74,6 +79,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
         connector.setProperty("maxParameterCount", "100");
         tomcat.setConnector(connector);
 
+        if (trustedProxies != null && !trustedProxies.isEmpty()) {
+            tomcat.getEngine().getPipeline().addValve(forwardedHeaders(trustedProxies));
+        }
         // Tomcat's own error pages (a malformed request, an oversized header) without stack trace or version.
         ErrorReportValve errorReport = new ErrorReportValve();
         errorReport.setShowReport(false);
@@ -97,6 +105,17 @@ public final class EmbeddedTomcat implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** The same valve as {@code tomcat-conf/server.xml}'s: a secure request when a trusted proxy says https. */
+    private static RemoteIpValve forwardedHeaders(String trustedProxies) {
+        RemoteIpValve valve = new RemoteIpValve();
+        valve.setInternalProxies(trustedProxies);
+        valve.setTrustedProxies("");
+        valve.setRemoteIpHeader("X-Forwarded-For");
+        valve.setProtocolHeader("X-Forwarded-Proto");
+        valve.setPortHeader("X-Forwarded-Port");
+        return valve;
     }
 
     public boolean isAvailable() {

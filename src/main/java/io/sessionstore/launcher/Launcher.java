@@ -14,14 +14,20 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code java -jar target/session-store.jar}: runs {@code session-store.war}, found next to this jar, on an
  * embedded Tomcat. {@code PORT} (default 8080) and {@code BIND_ADDRESS} (default 127.0.0.1) choose where it
- * listens; every other setting is the web application's own (see the README). Unlike a WAR in a standalone
- * Tomcat, the launcher refuses to start without Redis and says so in one line.
+ * listens; {@code TRUSTED_PROXIES} (default this machine), whose forwarded headers it believes, as
+ * {@code tomcat-conf/setenv.sh} does; every other setting is the web application's own (see the README). Unlike a
+ * WAR in a standalone Tomcat, the launcher refuses to start without Redis and says so in one line.
  */
 public final class Launcher {
+
+    /** Loopback, IPv4 and IPv6: a load balancer on this machine. */
+    private static final String LOOPBACK = "127\\.\\d+\\.\\d+\\.\\d+|0:0:0:0:0:0:0:1|::1";
 
     private Launcher() {
     }
@@ -36,11 +42,13 @@ public final class Launcher {
         int port = port(System.getenv().getOrDefault("PORT", "8080"));
         String address = System.getenv().getOrDefault("BIND_ADDRESS", "127.0.0.1");
         requireLocalAddress(address);
+        String trustedProxies = trustedProxies(System.getenv().getOrDefault("TRUSTED_PROXIES", LOOPBACK));
 
         StartupLog startupLog = StartupLog.install();
         EmbeddedTomcat server;
         try {
-            server = EmbeddedTomcat.start(war, null, address, port, Map.of("REDIS_REQUIRED_AT_START", "true"));
+            server = EmbeddedTomcat.start(war, null, address, port, Map.of("REDIS_REQUIRED_AT_START", "true"),
+                    trustedProxies);
         } catch (Exception e) {
             startupLog.replay();
             String reason = rootMessage(e);
@@ -97,6 +105,18 @@ public final class Launcher {
             }
         } catch (SocketException e) {
             // The interfaces cannot be listed: Tomcat's bind tells.
+        }
+    }
+
+    /** The addresses whose forwarded headers are believed: a regular expression, or empty for none. */
+    private static String trustedProxies(String value) {
+        try {
+            Pattern.compile(value);
+            return value;
+        } catch (PatternSyntaxException e) {
+            exit("TRUSTED_PROXIES must be a regular expression of load balancer addresses, such as "
+                    + "'10\\.0\\.1\\.(10|11)': " + e.getDescription() + " in '" + value + "'");
+            return null;
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tomcat-conf/setenv.sh} as {@code catalina.sh} sources it: the pid file and the heap are settings. */
+/**
+ * {@code tomcat-conf/setenv.sh} as {@code catalina.sh} sources it: the pid file, the heap and the trusted proxies are
+ * settings.
+ */
 class SetenvTest {
 
     @TempDir
@@ -35,14 +38,54 @@ class SetenvTest {
         assertTrue(lines.get(1).contains(" -Xmx2g "), lines.get(1));
     }
 
+    @Test
+    void setenv_defaults_loopbackTrustedAndANodeThatCannotBindExits() throws Exception {
+        List<String> arguments = javaArguments(Map.of());
+
+        assertTrue(arguments.contains("-Dtrusted.proxies=127\\.\\d+\\.\\d+\\.\\d+|0:0:0:0:0:0:0:1|::1"),
+                arguments.toString());
+        assertTrue(arguments.contains("-Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true"), arguments.toString());
+    }
+
+    @Test
+    void setenv_trustedProxiesGiven_oneJavaArgumentThroughCatalinasEval() throws Exception {
+        assertTrue(javaArguments(Map.of("TRUSTED_PROXIES", "10\\.0\\.1\\.(10|11) $HOME"))
+                .contains("-Dtrusted.proxies=10\\.0\\.1\\.(10|11) $HOME"));
+        assertTrue(javaArguments(Map.of("TRUSTED_PROXIES", "")).contains("-Dtrusted.proxies="));
+    }
+
+    @Test
+    void setenv_trustedProxiesWithAQuote_refused() throws Exception {
+        Process process = shell(". tomcat-conf/setenv.sh", Map.of("TRUSTED_PROXIES", "10\\.0\\.0\\.1'"));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("setenv.sh: TRUSTED_PROXIES must not contain a single quote", output.strip());
+    }
+
     private List<String> sourced(Map<String, String> environment) throws IOException, InterruptedException {
-        ProcessBuilder shell = new ProcessBuilder("sh", "-c",
-                ". tomcat-conf/setenv.sh && echo \"pid=$CATALINA_PID\" && echo \"opts=$CATALINA_OPTS \"");
-        shell.environment().keySet().removeAll(List.of("CATALINA_PID", "CATALINA_OPTS", "HEAP_MAX", "HTTP_ADDRESS"));
+        return succeeded(shell(". tomcat-conf/setenv.sh && echo \"pid=$CATALINA_PID\" && echo \"opts=$CATALINA_OPTS \"",
+                environment));
+    }
+
+    /** The arguments that CATALINA_OPTS gives the JVM, as catalina.sh passes them on: through eval. */
+    private List<String> javaArguments(Map<String, String> environment) throws IOException, InterruptedException {
+        return succeeded(shell(". tomcat-conf/setenv.sh && eval \"set -- $CATALINA_OPTS\" && printf '%s\\n' \"$@\"",
+                environment));
+    }
+
+    private Process shell(String script, Map<String, String> environment) throws IOException, InterruptedException {
+        ProcessBuilder shell = new ProcessBuilder("sh", "-c", script);
+        shell.environment().keySet().removeAll(List.of("CATALINA_PID", "CATALINA_OPTS", "HEAP_MAX", "HTTP_ADDRESS",
+                "TRUSTED_PROXIES"));
         shell.environment().put("CATALINA_BASE", base.toString());
         shell.environment().putAll(environment);
         Process process = shell.redirectErrorStream(true).start();
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+        return process;
+    }
+
+    private static List<String> succeeded(Process process) throws IOException {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), output);
         return output.lines().toList();

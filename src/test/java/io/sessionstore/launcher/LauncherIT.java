@@ -1,9 +1,11 @@
 package io.sessionstore.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.RawRequest;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
@@ -114,11 +116,48 @@ class LauncherIT {
         assertEquals(List.of("session-store: PORT must be a number from 0 to 65535, not 'eighty'"), errorLines(app));
     }
 
+    @Test
+    void javaJar_trustedProxies_forwardedHttpsMakesCookiesSecureFromThemOnly() throws Exception {
+        Process app = launch(Map.of("PORT", "0", "REDIS_URL", TestRedis.url(), "TRUSTED_PROXIES", "127\\.0\\.0\\.1"));
+        try {
+            String firstLine = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            Matcher running = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(firstLine));
+            assertTrue(running.find(), "first line names the URL: " + firstLine);
+            int port = Integer.parseInt(running.group(1));
+            String form = "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+                    + "Connection: close\r\n\r\n";
+
+            String trusted = RawRequest.head("127.0.0.1", port, form);
+            String untrusted = RawRequest.head("127.0.0.2", port, form);
+
+            assertTrue(trusted.contains("Set-Cookie: CSRF=") && trusted.contains("SameSite=Strict; Secure"), trusted);
+            assertTrue(untrusted.contains("Set-Cookie: CSRF="), untrusted);
+            assertFalse(untrusted.contains("Secure"), untrusted);
+        } finally {
+            app.destroy();
+            assertTrue(app.waitFor(20, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
+        }
+    }
+
+    @Test
+    void javaJar_trustedProxiesNotARegularExpression_exitsWithOneClearLine() throws Exception {
+        Process app = launch(Map.of("PORT", "0", "TRUSTED_PROXIES", "10\\.0\\.1\\.(10"));
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        List<String> lines = errorLines(app);
+        assertEquals(1, lines.size(), "one line: " + lines);
+        assertTrue(lines.get(0).startsWith("session-store: TRUSTED_PROXIES must be a regular expression"),
+                lines.get(0));
+        assertTrue(lines.get(0).endsWith("in '10\\.0\\.1\\.(10'"), lines.get(0));
+    }
+
     private static Process launch(Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", "target/session-store.jar");
         builder.environment().remove("REDIS_URL");
         builder.environment().remove("REDISSON_CONFIG");
+        builder.environment().remove("TRUSTED_PROXIES");
         builder.environment().putAll(env);
         return builder.start();
     }

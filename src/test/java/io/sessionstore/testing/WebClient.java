@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A browser stand-in: keeps cookies (shared by every node on 127.0.0.1, as a browser behind one load balancer
@@ -26,22 +27,32 @@ public final class WebClient {
     private static final Pattern EMAIL = Pattern.compile("id=\"email\">([^<]*)<");
 
     private final CookieManager cookies = new CookieManager();
-    private final HttpClient http = HttpClient.newBuilder()
-            .cookieHandler(cookies)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http;
 
     /** The {@code User-Agent} this client sends; null for the HTTP client's own. */
     private final String userAgent;
 
     public WebClient() {
-        this(null);
+        this((String) null);
     }
 
     /** A client that sends {@code userAgent} as its {@code User-Agent}, as a browser does. */
     public WebClient(String userAgent) {
+        this(userAgent, null);
+    }
+
+    /** A client for HTTPS servers whose certificates {@code tls} trusts (a self-signed one, say). */
+    public WebClient(SSLContext tls) {
+        this(null, tls);
+    }
+
+    private WebClient(String userAgent, SSLContext tls) {
         this.userAgent = userAgent;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5));
+        http = (tls == null ? builder : builder.sslContext(tls)).build();
     }
 
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
