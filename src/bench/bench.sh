@@ -55,8 +55,9 @@ rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
 declare -A PORT COOKIE
 for mode in redis container; do
   PORT[$mode]=$(free_port)
+  # No access log: a line per request would measure the terminal's log file, the same for both.
   PORT=${PORT[$mode]} SESSION_STORE=$mode SESSION_NEAR_CACHE=$NEAR_CACHE REDIS_URL=redis://127.0.0.1:$REDIS_PORT KEY_PREFIX="bench:$mode:" \
-    java -Xms512m -Xmx512m -jar "$ROOT/target/session-store.jar" >"$WORK/$mode.log" 2>&1 &
+    ACCESS_LOG=off java -Xms512m -Xmx512m -jar "$ROOT/target/session-store.jar" >"$WORK/$mode.log" 2>&1 &
   PIDS+=($!)
 done
 for mode in redis container; do

@@ -1,6 +1,7 @@
 package io.sessionstore.launcher;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -61,9 +62,10 @@ public final class EmbeddedTomcat implements AutoCloseable {
      * @param trustedProxies a regular expression of the load balancers' addresses whose {@code X-Forwarded-Proto},
      *                       {@code -For} and {@code -Port} are believed (Tomcat's {@link RemoteIpValve}); null or
      *                       empty: none
+     * @param accessLog      where a line per request goes, in {@code server.xml}'s pattern; null for no access log
      */
     public static EmbeddedTomcat start(Path webapp, Path classes, String address, int port,
-                                       Map<String, String> parameters, String trustedProxies)
+                                       Map<String, String> parameters, String trustedProxies, PrintStream accessLog)
             throws LifecycleException, IOException {
         Path baseDir = Files.createTempDirectory("session-store-tomcat-");
         Files.createDirectories(baseDir.resolve("webapps"));
@@ -87,6 +89,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
         errorReport.setShowReport(false);
         errorReport.setShowServerInfo(false);
         tomcat.getHost().getPipeline().addValve(errorReport);
+        if (accessLog != null) {
+            tomcat.getHost().getPipeline().addValve(new ConsoleAccessLog(accessLog));
+        }
 
         Context context = tomcat.addWebapp("", webapp.toAbsolutePath().toString());
         context.setParentClassLoader(EmbeddedTomcat.class.getClassLoader());

@@ -1,5 +1,6 @@
 package io.sessionstore.launcher;
 
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -43,12 +45,13 @@ public final class Launcher {
         String address = System.getenv().getOrDefault("BIND_ADDRESS", "127.0.0.1");
         requireLocalAddress(address);
         String trustedProxies = trustedProxies(System.getenv().getOrDefault("TRUSTED_PROXIES", LOOPBACK));
+        PrintStream accessLog = accessLog(System.getenv().getOrDefault("ACCESS_LOG", "on"));
 
         StartupLog startupLog = StartupLog.install();
         EmbeddedTomcat server;
         try {
             server = EmbeddedTomcat.start(war, null, address, port, Map.of("REDIS_REQUIRED_AT_START", "true"),
-                    trustedProxies);
+                    trustedProxies, accessLog);
         } catch (Exception e) {
             startupLog.replay();
             String reason = rootMessage(e);
@@ -69,6 +72,18 @@ public final class Launcher {
         String host = address.contains(":") ? "[" + address + "]" : address;
         System.out.println("session-store is running at http://" + host + ":" + server.port() + "/  (Ctrl+C stops it)");
         server.await();
+    }
+
+    /** {@code ACCESS_LOG}: {@code on} writes a line per request to standard output, {@code off} none. */
+    private static PrintStream accessLog(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "on" -> System.out;
+            case "off" -> null;
+            default -> {
+                exit("ACCESS_LOG must be 'on' or 'off', not '" + value + "'");
+                yield null;
+            }
+        };
     }
 
     /**

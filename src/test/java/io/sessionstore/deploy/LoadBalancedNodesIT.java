@@ -1,6 +1,7 @@
 package io.sessionstore.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.ClusterScript;
 import io.sessionstore.testing.NeedsRedis;
@@ -8,7 +9,9 @@ import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +75,15 @@ class LoadBalancedNodesIT {
             assertEquals("127.0.0.1:" + cluster.nodePort(2), page.headers().firstValue("X-Upstream").orElseThrow()
                     .replaceAll(".*, ", ""));
         }
+    }
+
+    @Test
+    @Order(3)
+    void nodeStopped_afterLoginsAndPages_stoppedWithoutALeakReported() throws Exception {
+        String log = Files.readString(cluster.path("node1/logs/catalina.out"));
+        assertTrue(log.contains("Stopping service [Catalina]"), "node1 was stopped: " + log);
+        List<String> severe = log.lines().filter(line -> line.contains("SEVERE")).toList();
+        assertEquals(List.of(), severe, "a clean stop (Netty's thread-local was reported as a leak)");
     }
 
     private static HttpResponse<String> login(WebClient browser, String email) throws Exception {

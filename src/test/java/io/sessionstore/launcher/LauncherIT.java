@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.RawRequest;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
 import io.sessionstore.testing.WebClient;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,8 +20,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,14 +37,15 @@ class LauncherIT {
     private static final Pattern RUNNING = Pattern.compile("session-store is running at (http://\\S+/)");
 
     @Test
-    void javaJar_redisUp_servesTheLoginFlow() throws Exception {
+    void javaJar_redisUp_servesTheLoginFlowLogsEachRequestAndStopsCleanly() throws Exception {
         String prefix = TestRedis.uniquePrefix("launcher");
         Process app = launch(Map.of("PORT", "0", "REDIS_URL", TestRedis.url(), "KEY_PREFIX", prefix));
+        List<String> output = collected(app.getInputStream());
+        List<String> errors = collected(app.getErrorStream());
         try (RespClient redis = new RespClient(TestRedis.url())) {
-            String firstLine = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            Matcher running = RUNNING.matcher(String.valueOf(firstLine));
-            assertTrue(running.find(), "first line names the URL: " + firstLine);
+            Poll.until(Duration.ofSeconds(60), "the launcher's first line", () -> !output.isEmpty());
+            Matcher running = RUNNING.matcher(output.get(0));
+            assertTrue(running.find(), "first line names the URL: " + output.get(0));
             String base = running.group(1);
 
             WebClient browser = new WebClient();
@@ -53,10 +58,28 @@ class LauncherIT {
             assertEquals("launcher@example.com", WebClient.email(welcome));
             assertEquals(1, WebClient.visits(welcome));
             redis.deleteKeys(prefix);
+
+            Pattern welcomeLine = Pattern.compile("^127\\.0\\.0\\.1 \\[[^]]+] \"GET / HTTP/1\\.1\" 200 \\d+ \\d+ms$");
+            Poll.until(Duration.ofSeconds(10), "an access log line for each request", () -> output.stream()
+                    .anyMatch(line -> welcomeLine.matcher(line).matches()));
+            assertTrue(output.stream().anyMatch(line -> line.contains("\"POST /login HTTP/1.1\" 303 ")), output.toString());
         } finally {
-            app.destroy();
+            app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the streams before the last lines
             assertTrue(app.waitFor(20, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
         }
+        Thread.sleep(200); // the last lines the readers take
+        assertEquals(List.of(), errors.stream().filter(line -> line.contains("SEVERE")).toList(),
+                "a clean stop: no leak reported");
+    }
+
+    /** The lines of {@code stream}, as a thread of their own reads them. */
+    private static List<String> collected(InputStream stream) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))
+                .lines().forEach(lines::add), "launcher-output");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
     }
 
     @Test
@@ -69,6 +92,14 @@ class LauncherIT {
         assertEquals(1, lines.size(), "one line: " + lines);
         assertTrue(lines.get(0).contains("Cannot reach Redis at redis://127.0.0.1:" + closedPort), lines.get(0));
         assertTrue(lines.get(0).contains("redis-server"), "says how to start Redis: " + lines.get(0));
+    }
+
+    @Test
+    void javaJar_accessLogNeitherOnNorOff_exitsWithOneClearLine() throws Exception {
+        Process app = launch(Map.of("PORT", "0", "ACCESS_LOG", "yes please"));
+        assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        assertEquals(List.of("session-store: ACCESS_LOG must be 'on' or 'off', not 'yes please'"), errorLines(app));
     }
 
     @Test

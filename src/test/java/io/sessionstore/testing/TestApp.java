@@ -26,7 +26,7 @@ public final class TestApp implements AutoCloseable {
         parameters.put("KEY_PREFIX", TestRedis.uniquePrefix("app"));
         parameters.putAll(settings);
         EmbeddedTomcat tomcat = EmbeddedTomcat.start(Path.of("webapp"), Path.of("target/classes"),
-                "127.0.0.1", 0, parameters, null);
+                "127.0.0.1", 0, parameters, null, null);
         if (!tomcat.isAvailable()) {
             String problem = tomcat.startupProblem();
             tomcat.close();
