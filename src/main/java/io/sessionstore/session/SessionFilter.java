@@ -262,9 +262,10 @@ public final class SessionFilter implements Filter {
             RedisSessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,
                     settings.housekeepingInterval(), feed, settings.replicaAcks());
             redis.timeRoundTrips(metrics);
-            CachingSessionStore caching = new CachingSessionStore(redis, feed,
-                    settings.nearCacheMaxEntries(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
+            CachingSessionStore caching = new CachingSessionStore(redis, feed, settings.nearCacheMaxEntries(),
+                    settings.nearCacheMaxBytes(), settings.nearCacheMaxAge(), settings.nearCacheTrust());
             caching.countLookups(metrics);
+            metrics.gaugeNearCache(caching);
             store = caching;
         } else {
             RedisSessionStore redis = new RedisSessionStore(connection, settings.keyPrefix(), EXPIRED_KEPT,

@@ -29,6 +29,8 @@ import java.util.function.UnaryOperator;
  * @param cookieSameSite      {@code Strict}, {@code Lax} or {@code None}
  * @param nearCache           keep recently used sessions on each node, kept coherent through Redis
  * @param nearCacheMaxEntries sessions a node's near cache holds at most, 1 to 10,000,000
+ * @param nearCacheMaxBytes   the estimated heap a node's near cache takes at most, in bytes, 1 MiB to 64 GiB; by
+ *                            default a tenth of the JVM's maximum heap
  * @param nearCacheMaxAge     how long a cached session is used before it is loaded again, 1 s to 1 h
  * @param allowedClasses      {@link java.io.ObjectInputFilter} patterns, separated by {@code ;}, of classes that
  *                            attribute values may deserialise to besides {@code java.lang}, {@code java.util},
@@ -55,7 +57,8 @@ import java.util.function.UnaryOperator;
  * @param sizeLimits          how large one attribute's value and one session's values may be, in bytes as stored
  */
 public record SessionSettings(Duration timeout, String keyPrefix, String cookieName, String cookieSameSite,
-                              boolean nearCache, int nearCacheMaxEntries, Duration nearCacheMaxAge,
+                              boolean nearCache, int nearCacheMaxEntries, long nearCacheMaxBytes,
+                              Duration nearCacheMaxAge,
                               String allowedClasses, RedisSettings redis, int failureStatus,
                               Duration housekeepingInterval, OptionalInt replicaAcks, String principalAttribute,
                               SizeLimits sizeLimits) {
@@ -69,6 +72,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     public static final String SESSION_COOKIE_SAME_SITE = "SESSION_COOKIE_SAME_SITE";
     public static final String SESSION_NEAR_CACHE = "SESSION_NEAR_CACHE";
     public static final String SESSION_NEAR_CACHE_MAX_ENTRIES = "SESSION_NEAR_CACHE_MAX_ENTRIES";
+    public static final String SESSION_NEAR_CACHE_MAX_BYTES = "SESSION_NEAR_CACHE_MAX_BYTES";
     public static final String SESSION_NEAR_CACHE_MAX_AGE_SECONDS = "SESSION_NEAR_CACHE_MAX_AGE_SECONDS";
     public static final String SESSION_ALLOWED_CLASSES = "SESSION_ALLOWED_CLASSES";
     public static final String SESSION_FAILURE_STATUS = "SESSION_FAILURE_STATUS";
@@ -80,6 +84,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
     private static final int MAX_CACHE_ENTRIES = 10_000_000;
+    private static final long MIN_CACHE_BYTES = 1L << 20;
+    private static final long MAX_CACHE_BYTES = 64L << 30;
     private static final int MAX_APPLICATION_NAME = 64;
     private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
     private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
@@ -125,6 +131,10 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         if (nearCacheMaxEntries < 1 || nearCacheMaxEntries > MAX_CACHE_ENTRIES) {
             throw new IllegalArgumentException("the near cache must hold at least 1 and at most " + MAX_CACHE_ENTRIES
                     + " sessions, not " + nearCacheMaxEntries);
+        }
+        if (nearCacheMaxBytes < MIN_CACHE_BYTES || nearCacheMaxBytes > MAX_CACHE_BYTES) {
+            throw new IllegalArgumentException("the near cache's heap must be between " + MIN_CACHE_BYTES + " and "
+                    + MAX_CACHE_BYTES + " bytes, not " + nearCacheMaxBytes);
         }
         if (nearCacheMaxAge.compareTo(MIN_CACHE_AGE) < 0 || nearCacheMaxAge.compareTo(MAX_CACHE_AGE) > 0) {
             throw new IllegalArgumentException("the near cache's maximum age must be between 1 and "
@@ -280,6 +290,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         reader.text(SESSION_COOKIE_SAME_SITE, builder::cookieSameSite);
         reader.onOff(SESSION_NEAR_CACHE, builder::nearCache);
         reader.number(SESSION_NEAR_CACHE_MAX_ENTRIES, value -> builder.nearCacheMaxEntries(clamped(value)));
+        reader.number(SESSION_NEAR_CACHE_MAX_BYTES, builder::nearCacheMaxBytes);
         reader.number(SESSION_NEAR_CACHE_MAX_AGE_SECONDS, value -> builder.nearCacheMaxAge(Duration.ofSeconds(value)));
         reader.text(SESSION_ALLOWED_CLASSES, builder::allowedClasses);
         reader.text(SESSION_PRINCIPAL_ATTRIBUTE, builder::principalAttribute);
@@ -299,6 +310,11 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             }
         });
         return builder.build();
+    }
+
+    /** A tenth of the JVM's maximum heap, at least 1 MiB and at most 64 GiB. */
+    private static long defaultNearCacheMaxBytes() {
+        return Math.max(MIN_CACHE_BYTES, Math.min(MAX_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 10));
     }
 
     /** A number read for an {@code int} setting; beyond the range of {@code int}, the range check refuses it. */
@@ -326,10 +342,10 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
     /**
      * Collects values into a {@link Builder}. Defaults: 30 minute timeout, key prefix {@code sessionstore:}, cookie
-     * {@code SESSION} with {@code SameSite=Lax}, near cache on with up to 10,000 sessions and
-     * {@link #defaultNearCacheMaxAge}, no extra allowed classes, Redis at {@code redis://127.0.0.1:6379} with an 800
-     * ms timeout, failure status 503, housekeeping every 500 ms, {@link SizeLimits#DEFAULT} (a session limit
-     * left unset follows a larger attribute limit). Not thread-safe.
+     * {@code SESSION} with {@code SameSite=Lax}, near cache on with up to 100,000 sessions within a tenth of the
+     * heap and {@link #defaultNearCacheMaxAge}, no extra allowed classes, Redis at {@code redis://127.0.0.1:6379}
+     * with an 800 ms timeout, failure status 503, housekeeping every 500 ms, {@link SizeLimits#DEFAULT} (a session
+     * limit left unset follows a larger attribute limit). Not thread-safe.
      */
     public static final class Builder {
         private Duration timeout = Duration.ofMinutes(30);
@@ -337,7 +353,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
         private String cookieName = "SESSION";
         private String cookieSameSite = "Lax";
         private boolean nearCache = true;
-        private int nearCacheMaxEntries = 10_000;
+        private int nearCacheMaxEntries = 100_000;
+        private Long nearCacheMaxBytes;
         private Duration nearCacheMaxAge;
         private String allowedClasses = "";
         private String redisUrl = "redis://127.0.0.1:6379";
@@ -360,6 +377,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             cookieSameSite = settings.cookieSameSite;
             nearCache = settings.nearCache;
             nearCacheMaxEntries = settings.nearCacheMaxEntries;
+            nearCacheMaxBytes = settings.nearCacheMaxBytes;
             // A derived maximum age stays derived, so that a new timeout moves it.
             nearCacheMaxAge = settings.nearCacheMaxAge.equals(defaultNearCacheMaxAge(settings.timeout))
                     ? null : settings.nearCacheMaxAge;
@@ -402,6 +420,12 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
         public Builder nearCacheMaxEntries(int nearCacheMaxEntries) {
             this.nearCacheMaxEntries = nearCacheMaxEntries;
+            return this;
+        }
+
+        /** @param nearCacheMaxBytes null for a tenth of the JVM's maximum heap (at least 1 MiB) */
+        public Builder nearCacheMaxBytes(Long nearCacheMaxBytes) {
+            this.nearCacheMaxBytes = nearCacheMaxBytes;
             return this;
         }
 
@@ -474,7 +498,8 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
             int sessionBytes = maxSessionBytes != null ? maxSessionBytes
                     : Math.max(SizeLimits.DEFAULT.maxSessionBytes(), attributeBytes);
             return new SessionSettings(timeout, keyPrefix, cookieName, cookieSameSite, nearCache,
-                    nearCacheMaxEntries, nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
+                    nearCacheMaxEntries, nearCacheMaxBytes != null ? nearCacheMaxBytes : defaultNearCacheMaxBytes(),
+                    nearCacheMaxAge != null ? nearCacheMaxAge : defaultNearCacheMaxAge(timeout),
                     allowedClasses, new RedisSettings(redisUrl, redissonConfig, redisTimeout), failureStatus,
                     housekeepingInterval, replicaAcks, principalAttribute,
                     new SizeLimits(attributeBytes, sessionBytes));

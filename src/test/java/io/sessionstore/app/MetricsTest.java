@@ -101,6 +101,26 @@ class MetricsTest {
     }
 
     @Test
+    void nearCacheGauges_signedInBrowsers_entriesAndTheirEstimatedHeap() throws Exception {
+        // The near cache starts empty each time its feed is subscribed (also after another test's Redis restart):
+        // browsers sign in until three are held.
+        Poll.until(Duration.ofSeconds(20), "three signed-in sessions in the near cache", () -> {
+            WebClient browser = new WebClient();
+            return browser.login(fixture.app(), "gauge@example.com").statusCode() == 303
+                    && browser.get(fixture.url("/")).statusCode() == 200
+                    && scrape().value("sessionstore_near_cache_entries{" + CONTEXT + "}") >= 3;
+        });
+        PrometheusText after = scrape();
+
+        assertEquals("gauge", after.type("sessionstore_near_cache_entries"));
+        assertEquals("gauge", after.type("sessionstore_near_cache_estimated_bytes"));
+        double entries = after.value("sessionstore_near_cache_entries{" + CONTEXT + "}");
+        double bytes = after.value("sessionstore_near_cache_estimated_bytes{" + CONTEXT + "}");
+        // A signed-in session is estimated at about 400 bytes, a marker of a logout at about 250.
+        assertTrue(bytes / entries > 250 && bytes / entries < 1000, bytes + " bytes for " + entries + " entries");
+    }
+
+    @Test
     void unavailableResponses_redisStopped_countedOnceWithItsReason() throws Exception {
         WebClient browser = new WebClient();
         browser.login(fixture.app(), "outage@example.com");

@@ -47,7 +47,8 @@ class ArchitectureTest {
     void nearCache_decoratesAnyStoreWithoutKnowingRedis() {
         classes().that().resideInAPackage(ROOT + ".cache..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage(ROOT + ".cache..", ROOT + ".store..", "org.slf4j..", "java..")
+                .resideInAnyPackage(ROOT + ".cache..", ROOT + ".store..", "com.github.benmanes.caffeine..",
+                        "org.slf4j..", "java..")
                 .check(LIBRARY);
     }
 
@@ -78,11 +79,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void library_needsOnlyServletSlf4jRedissonItsYamlSupportAndMicrometersCore() {
+    void library_needsOnlyServletSlf4jRedissonItsYamlSupportMicrometersCoreAndCaffeine() {
         classes().that().resideInAPackage(ROOT + "..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + "..", "jakarta.servlet..", "org.slf4j..", "org.redisson..", "io.netty..",
-                        "com.fasterxml.jackson..", "io.micrometer.core..", "io.micrometer.common..", "java..",
+                        "com.fasterxml.jackson..", "com.github.benmanes.caffeine..", "io.micrometer.core..", "io.micrometer.common..", "java..",
                         "javax.xml..", "javax.management..", "javax.net.ssl..", "org.w3c.dom..", "org.xml.sax..")
                 .check(LIBRARY);
     }

@@ -48,7 +48,8 @@ class SessionSettingsTest {
         assertEquals("SESSION", settings.cookieName());
         assertEquals("Lax", settings.cookieSameSite());
         assertTrue(settings.nearCache());
-        assertEquals(10_000, settings.nearCacheMaxEntries());
+        assertEquals(100_000, settings.nearCacheMaxEntries());
+        assertEquals(Runtime.getRuntime().maxMemory() / 10, settings.nearCacheMaxBytes(), "a tenth of the heap");
         assertEquals(Duration.ofSeconds(60), settings.nearCacheMaxAge());
         assertEquals(SessionSettings.defaultNearCacheMaxAge(Duration.ofMinutes(30)), settings.nearCacheMaxAge());
         assertEquals("", settings.allowedClasses());
@@ -307,7 +308,7 @@ class SessionSettingsTest {
         assertEquals(500, changed.failureStatus());
         assertEquals(new SessionSettings(settings.timeout(), settings.keyPrefix(), settings.cookieName(),
                 settings.cookieSameSite(), settings.nearCache(), settings.nearCacheMaxEntries(),
-                settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
+                settings.nearCacheMaxBytes(), settings.nearCacheMaxAge(), settings.allowedClasses(), settings.redis(), 500,
                 settings.housekeepingInterval(), settings.replicaAcks(), settings.principalAttribute(),
                 settings.sizeLimits()), changed);
     }
@@ -332,6 +333,7 @@ class SessionSettingsTest {
         values.put(SessionSettings.SESSION_COOKIE_SAME_SITE, "strict");
         values.put(SessionSettings.SESSION_NEAR_CACHE, "off");
         values.put(SessionSettings.SESSION_NEAR_CACHE_MAX_ENTRIES, "500");
+        values.put(SessionSettings.SESSION_NEAR_CACHE_MAX_BYTES, "33554432");
         values.put(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "5");
         values.put(SessionSettings.SESSION_ALLOWED_CLASSES, "com.example.*");
         values.put(SessionSettings.SESSION_FAILURE_STATUS, "599");
@@ -347,7 +349,7 @@ class SessionSettingsTest {
             return values.get(name);
         });
         assertEquals(settingNames(), looked, "every setting name looked up");
-        assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500,
+        assertEquals(new SessionSettings(Duration.ofSeconds(600), "shop:", "SID", "Strict", false, 500, 33_554_432L,
                 Duration.ofSeconds(5), "com.example.*",
                 new RedisSettings("rediss://cache.example:6380", yaml, Duration.ofMillis(1500)), 599,
                 Duration.ofMillis(250), OptionalInt.of(2), "email", new SizeLimits(2 << 20, 8 << 20)), settings);
@@ -407,6 +409,8 @@ class SessionSettingsTest {
                 "at most 10000000");
         assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_AGE_SECONDS, "7200", "not 7200 seconds",
                 "between 1 and 3600 seconds");
+        assertReadRefused(SessionSettings.SESSION_NEAR_CACHE_MAX_BYTES, "1000", "not 1000",
+                "between 1048576 and 68719476736 bytes");
         assertReadRefused(SessionSettings.SESSION_FAILURE_STATUS, "404", "not 404", "between 500 and 599");
         assertReadRefused(SessionSettings.SESSION_HOUSEKEEPING_MS, "10", "not 10 ms", "between 50 and 60000 ms");
         assertReadRefused(SessionSettings.SESSION_MAX_ATTRIBUTE_BYTES, "100", "not 100",
@@ -549,7 +553,7 @@ class SessionSettingsTest {
 
     private static SessionSettings canonical(Duration timeout, String keyPrefix, String cookieName, String sameSite,
                                              int maxEntries, Duration maxAge, int failureStatus) {
-        return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, maxAge, "",
+        return new SessionSettings(timeout, keyPrefix, cookieName, sameSite, true, maxEntries, 64L << 20, maxAge, "",
                 DEFAULT_REDIS, failureStatus, Duration.ofMillis(500), OptionalInt.empty(), "", SizeLimits.DEFAULT);
     }
 

@@ -77,17 +77,28 @@ public final class CachingSessionStore implements SessionStore {
      * Starts nothing: the feed is subscribed on the first load.
      *
      * @param maxEntries sessions held at most
+     * @param maxBytes   the estimated heap of the sessions held at most, in bytes
      * @param maxAge     how long an entry is used after it was loaded or written
      * @param trust      how long an entry is used after the store last confirmed its version: the bound on serving
      *                   a change that was not announced; longer than the store's touch interval, or sessions in
      *                   steady use are loaded again now and then
      */
-    public CachingSessionStore(SessionStore store, InvalidationFeed feed, int maxEntries, Duration maxAge,
-                               Duration trust) {
+    public CachingSessionStore(SessionStore store, InvalidationFeed feed, int maxEntries, long maxBytes,
+                               Duration maxAge, Duration trust) {
         this.store = store;
         this.feed = feed;
-        this.cache = new NearCache(maxEntries, maxAge.toMillis(), trust.toMillis());
+        this.cache = new NearCache(maxEntries, maxBytes, maxAge.toMillis(), trust.toMillis());
         store.addTouchListener(cache::confirmed);
+    }
+
+    /** Sessions (and markers of announced changes) the near cache holds now, as estimated. Thread-safe. */
+    public long nearCacheEntries() {
+        return cache.size();
+    }
+
+    /** The estimated heap of what the near cache holds now, in bytes; one pass over it. Thread-safe. */
+    public long nearCacheEstimatedBytes() {
+        return cache.estimatedBytes();
     }
 
     /** Tells {@code lookups} of every load from now on, hit or miss; replaces the one told before. Thread-safe. */

@@ -1,8 +1,12 @@
 package io.sessionstore.session.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionstore.session.store.SessionRecord;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -21,6 +25,11 @@ import java.util.function.UnaryOperator;
  *   <li>the session has not expired by the last access this node knows of; near its expiry, the store decides.</li>
  * </ul>
  * An entry loaded while a newer write or a delete was announced is not kept (tombstones).
+ *
+ * <p>Bounded by a number of sessions and by an estimate of their heap ({@link #estimatedBytes}), with Caffeine's
+ * W-TinyLFU eviction: past the bound, the sessions least likely to be used again go one by one, so the hit rate
+ * degrades with the number of active sessions instead of collapsing. Each entry weighs at least
+ * {@code maxBytes / maxEntries}, which is how one weight bound keeps both. Thread-safe.
  */
 final class NearCache {
 
@@ -41,8 +50,13 @@ final class NearCache {
 
     private static final long DELETED = Long.MAX_VALUE;
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    /** Heap of an entry besides its attributes: the cache's node, the entry, the record, its id and its map. */
+    private static final int ENTRY_BYTES = 232;
+    /** Heap of one attribute besides its value's bytes: the map's node, the name and the byte array's header. */
+    private static final int ATTRIBUTE_BYTES = 96;
+
+    private final Cache<String, Entry> cache;
+    private final ConcurrentMap<String, Entry> entries;
     private final long maxAgeMillis;
     private final long trustMillis;
     private final AtomicLong generation = new AtomicLong();
@@ -50,13 +64,44 @@ final class NearCache {
 
     /**
      * @param maxEntries   sessions held at most
+     * @param maxBytes     the estimated heap the entries take at most, in bytes
      * @param maxAgeMillis how long an entry is used after it was loaded or written
      * @param trustMillis  how long an entry is used after the store last confirmed its version
      */
-    NearCache(int maxEntries, long maxAgeMillis, long trustMillis) {
-        this.maxEntries = maxEntries;
+    NearCache(int maxEntries, long maxBytes, long maxAgeMillis, long trustMillis) {
         this.maxAgeMillis = maxAgeMillis;
         this.trustMillis = trustMillis;
+        long leastWeight = Math.max(1, maxBytes / maxEntries);
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((String id, Entry entry) -> (int) Math.min(Integer.MAX_VALUE,
+                        Math.max(leastWeight, estimatedBytes(id, entry.record()))))
+                // Past its maximum age an entry is never used (get): it only takes room.
+                .expireAfterWrite(Duration.ofMillis(maxAgeMillis))
+                .evictionListener((String id, Entry entry, RemovalCause cause) -> {
+                    if (entry != null && !entry.usable()) {
+                        // A tombstone gone: a load that started before its announcement must not be kept.
+                        generation.incrementAndGet();
+                    }
+                })
+                // Upkeep on the threads that write, not on the common pool's.
+                .executor(Runnable::run)
+                .build();
+        this.entries = cache.asMap();
+    }
+
+    /** Sessions and tombstones held, as Caffeine estimates them. */
+    long size() {
+        return cache.estimatedSize();
+    }
+
+    /** The estimated heap of the entries held, in bytes ({@link #estimatedBytes}); one pass over them. */
+    long estimatedBytes() {
+        long bytes = 0;
+        for (Map.Entry<String, Entry> entry : entries.entrySet()) {
+            bytes += estimatedBytes(entry.getKey(), entry.getValue().record());
+        }
+        return bytes;
     }
 
     boolean isOn() {
@@ -77,7 +122,7 @@ final class NearCache {
         if (!subscribed || knownVersion < 0) {
             return null;
         }
-        Entry entry = entries.get(id);
+        Entry entry = cache.getIfPresent(id);
         if (entry == null || !entry.usable() || now - entry.storedAt() >= maxAgeMillis
                 || now - entry.confirmedAt() >= trustMillis || entry.version() < knownVersion
                 || expired(entry.record(), now)) {
@@ -125,7 +170,6 @@ final class NearCache {
             }
             return new Entry(record, record.version(), now, now);
         });
-        trim(now);
     }
 
     /**
@@ -140,7 +184,6 @@ final class NearCache {
             }
             return old != null && old.version() >= version ? old : new Entry(null, version, now, now);
         });
-        trim(now);
     }
 
     /** A write announced {@code version} of a session (0: deleted). */
@@ -152,7 +195,6 @@ final class NearCache {
             }
             return new Entry(old == null || version == 0 ? null : old.record(), announced, now, now);
         });
-        trim(now);
     }
 
     /**
@@ -175,22 +217,23 @@ final class NearCache {
     }
 
     /**
-     * Keeps the map within {@code maxEntries}: entries older than the maximum age go first (a tombstone is needed
-     * only while a load that started before it may still return, far less than that age); if that is not enough,
-     * everything goes.
+     * The heap an entry takes, estimated from its record: {@value #ENTRY_BYTES} bytes, plus per attribute
+     * {@value #ATTRIBUTE_BYTES} bytes, its name's characters and its value's bytes. A tombstone without a record
+     * takes the entry's part only.
      */
-    private void trim(long now) {
-        if (entries.size() > maxEntries) {
-            long oldest = now - maxAgeMillis;
-            entries.values().removeIf(entry -> entry.storedAt() <= oldest);
-            if (entries.size() > maxEntries) {
-                reset();
+    static long estimatedBytes(String id, SessionRecord record) {
+        long bytes = ENTRY_BYTES + id.length();
+        if (record != null) {
+            for (Map.Entry<String, byte[]> attribute : record.attributes().entrySet()) {
+                bytes += ATTRIBUTE_BYTES + attribute.getKey().length() + attribute.getValue().length;
             }
+            bytes += record.principal() == null ? 0 : 40 + record.principal().length();
         }
+        return bytes;
     }
 
     private void reset() {
         generation.incrementAndGet();
-        entries.clear();
+        cache.invalidateAll();
     }
 }

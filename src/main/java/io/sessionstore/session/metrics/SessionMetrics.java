@@ -1,10 +1,12 @@
 package io.sessionstore.session.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sessionstore.session.cache.CachingSessionStore;
 import io.sessionstore.session.cache.NearCacheLookups;
 import io.sessionstore.session.redis.RoundTripListener;
 import java.time.Duration;
@@ -38,6 +40,8 @@ import java.util.function.Supplier;
  *       be read back and were dropped</td></tr>
  *   <tr><td>{@code sessionstore_near_cache_gets_total{result="hit|miss"}}</td><td>counter</td><td>loads answered
  *       from the near cache, or passed on to Redis</td></tr>
+ *   <tr><td>{@code sessionstore_near_cache_entries}, {@code sessionstore_near_cache_estimated_bytes}</td>
+ *       <td>gauges</td><td>what the near cache holds, and its estimated heap ({@link #gaugeNearCache})</td></tr>
  *   <tr><td>{@code sessionstore_redis_round_trip_seconds{operation}}</td><td>histogram</td><td>round trips to Redis
  *       and how long each took ({@code _count} is the number of round trips)</td></tr>
  *   <tr><td>{@code sessionstore_unavailable_responses_total{reason="unavailable|full"}}</td><td>counter</td>
@@ -250,6 +254,19 @@ public final class SessionMetrics implements NearCacheLookups, RoundTripListener
     public void unavailableResponse(boolean redisFull) {
         Meters current = meters();
         (redisFull ? current.full : current.unavailable).increment();
+    }
+
+    /**
+     * Shows the size of {@code cache}'s near cache: {@code sessionstore.near.cache.entries} and
+     * {@code sessionstore.near.cache.estimated} (bytes), read when a registry asks. Call once per store.
+     */
+    public void gaugeNearCache(CachingSessionStore cache) {
+        Gauge.builder("sessionstore.near.cache.entries", cache, CachingSessionStore::nearCacheEntries)
+                .description("Sessions held by this node's near cache, and markers of announced changes")
+                .register(registry);
+        Gauge.builder("sessionstore.near.cache.estimated", cache, CachingSessionStore::nearCacheEstimatedBytes)
+                .baseUnit("bytes").description("The estimated heap of what this node's near cache holds")
+                .register(registry);
     }
 
     /** The registry every meter is read from for JMX: the composite's first child. */

@@ -39,7 +39,7 @@ class CachingSessionStoreTest {
     private final InMemorySessionStore memory = new InMemorySessionStore();
     private final CountingSessionStore counting = new CountingSessionStore(memory);
     private final TestInvalidationFeed feed = new TestInvalidationFeed();
-    private final CachingSessionStore store = new CachingSessionStore(counting, feed, 100, MAX_AGE, TRUST);
+    private final CachingSessionStore store = new CachingSessionStore(counting, feed, 100, 64L << 20, MAX_AGE, TRUST);
 
     // Loads before and after the feed's confirmation
 
@@ -124,7 +124,7 @@ class CachingSessionStoreTest {
 
     @Test
     void loadAndTouch_entryOlderThanMaxAge_reachesStore() {
-        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE, TRUST);
+        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, 64L << 20, TINY_MAX_AGE, TRUST);
         stored(ID);
         tiny.loadAndTouch(NOBODY, -1, now);
         feed.confirm();                                               // 1 load
@@ -153,7 +153,8 @@ class CachingSessionStoreTest {
     @Test
     void loadAndTouch_unconfirmedForTheTrustTime_reachesStore() {
         CountingSessionStore quiet = CountingSessionStore.confirmingNothing(new InMemorySessionStore());
-        CachingSessionStore trusting = new CachingSessionStore(quiet, feed, 100, MAX_AGE, Duration.ofSeconds(1));
+        CachingSessionStore trusting = new CachingSessionStore(quiet, feed, 100, 64L << 20, MAX_AGE,
+                Duration.ofSeconds(1));
         quiet.write(new SessionChange.Create(snapshot(ID)));
         trusting.loadAndTouch(ID, 1, now);
         feed.confirm();
@@ -167,7 +168,7 @@ class CachingSessionStoreTest {
 
     @Test
     void write_create_entryAgedFromTheSystemClockAtTheWrite() {
-        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, TINY_MAX_AGE, TRUST);
+        CachingSessionStore tiny = new CachingSessionStore(counting, feed, 100, 64L << 20, TINY_MAX_AGE, TRUST);
         tiny.loadAndTouch(NOBODY, -1, now);
         feed.confirm();                                               // 1 load
         long before = System.currentTimeMillis();

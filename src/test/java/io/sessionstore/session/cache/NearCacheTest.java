@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.session.store.SessionRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NearCacheTest {
@@ -18,7 +19,7 @@ class NearCacheTest {
     private static final long MAX_AGE = 10_000;
     private static final long TRUST = 1_000;
 
-    private final NearCache cache = new NearCache(100, MAX_AGE, MAX_AGE);
+    private final NearCache cache = new NearCache(100, 64L << 20, MAX_AGE, MAX_AGE);
 
     @Test
     void isOn_newCache_false() {
@@ -240,7 +241,7 @@ class NearCacheTest {
 
     @Test
     void put_moreThanMaxEntries_stillBounded() {
-        NearCache small = new NearCache(10, MAX_AGE, MAX_AGE);
+        NearCache small = new NearCache(10, 64L << 20, MAX_AGE, MAX_AGE);
         small.subscribed();
         for (int i = 0; i < 25; i++) {
             small.put(record("s" + i, 1), small.generation(), NOW);
@@ -253,25 +254,56 @@ class NearCacheTest {
     }
 
     @Test
-    void put_moreThanMaxEntriesWithOldEntries_oldOnesMakeRoom() {
-        NearCache small = new NearCache(3, MAX_AGE, MAX_AGE);
-        small.subscribed();
-        for (int i = 0; i < 3; i++) {
-            small.put(record("old" + i, 1), small.generation(), NOW);
+    void get_twiceAsManySessionsAsEntriesInUse_aboutHalfStillServedFromTheCache() {
+        NearCache half = new NearCache(1_000, 64L << 20, MAX_AGE, MAX_AGE);
+        half.subscribed();
+        Random random = new Random(7);
+        int hits = 0;
+        int gets = 0;
+        for (int i = 0; i < 60_000; i++) {
+            String id = "s" + random.nextInt(2_000);
+            long generation = half.generation();
+            if (half.get(id, 1, NOW) != null) {
+                hits++;
+            } else {
+                half.put(record(id, 1), generation, NOW);
+            }
+            gets++;
         }
-        SessionRecord young = record("young", 1);
-        small.put(young, small.generation(), NOW + MAX_AGE);
-        assertSame(young, small.get("young", 1, NOW + MAX_AGE));
-        for (int i = 0; i < 3; i++) {
-            assertNull(small.get("old" + i, 1, NOW + 1), "old" + i + " made room");
+        double hitRate = (double) hits / gets;
+        // Uniform use of twice as many sessions as fit: at best half of them hit. A cache that clears itself when
+        // full hits next to never.
+        assertTrue(hitRate > 0.35 && hitRate <= 0.55, "hit rate " + hitRate);
+        assertTrue(half.size() <= 1_000, "held " + half.size());
+    }
+
+    @Test
+    void put_sessionsLargerThanTheHeapBoundAllows_heldByTheirEstimatedHeapNotByTheirNumber() {
+        NearCache byBytes = new NearCache(1_000, 1L << 20, MAX_AGE, MAX_AGE);
+        byBytes.subscribed();
+        byte[] tenKilobytes = new byte[10_000];
+        for (int i = 0; i < 500; i++) {
+            SessionRecord large = new SessionRecord("s" + i, NOW, NOW, 1800, Map.of("report", tenKilobytes), 1,
+                    false, null);
+            byBytes.put(large, byBytes.generation(), NOW);
         }
+        assertTrue(byBytes.size() <= 105 && byBytes.size() >= 80, "held " + byBytes.size() + " of 10 KB each");
+        assertTrue(byBytes.estimatedBytes() <= 1L << 20, "estimated " + byBytes.estimatedBytes());
+    }
+
+    @Test
+    void estimatedBytes_oneEmail_theEntryPlusTheAttribute() {
+        SessionRecord record = new SessionRecord("AAAAAAAAAAAAAAAAAAAAAA", NOW, NOW, 1800,
+                Map.of("email", "Sa@b.example".getBytes(StandardCharsets.UTF_8)), 1, false, null);
+        assertEquals(232 + 22 + 96 + 5 + 12, NearCache.estimatedBytes(record.id(), record));
+        assertEquals(232 + 22, NearCache.estimatedBytes(record.id(), null), "a tombstone");
     }
 
     // Trust: how long an entry is used after the store last confirmed its version
 
     @Test
     void get_unconfirmedForTheTrustTime_missUntilConfirmedAgain() {
-        NearCache trusting = new NearCache(100, MAX_AGE, TRUST);
+        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
         trusting.subscribed();
         SessionRecord record = record("s1", 1);
         trusting.put(record, trusting.generation(), NOW);

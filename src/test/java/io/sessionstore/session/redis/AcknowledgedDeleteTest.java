@@ -89,6 +89,6 @@ class AcknowledgedDeleteTest {
                                             Duration interval) {
         RedisInvalidationFeed feed = new RedisInvalidationFeed(messages, prefix, TRUST);
         return new CachingSessionStore(new RedisSessionStore(commands, prefix, Duration.ofSeconds(30), interval, feed,
-                OptionalInt.of(0)), feed, 100, Duration.ofMinutes(1), TRUST);
+                OptionalInt.of(0)), feed, 100, 64L << 20, Duration.ofMinutes(1), TRUST);
     }
 }
