@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.LogCapture;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.TestApp;
 import io.sessionstore.testing.TlsRedis;
@@ -13,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,27 +93,11 @@ class TlsRedisTest {
 
     @Test
     void start_certificateJavaDoesNotTrustAsADeployedWar_startsAndLogsTheSameLine() throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("io.sessionstore.session.SessionFilter");
-        logger.addHandler(capture);
-        try (TestApp app = TestApp.start(Map.of("REDIS_URL", redis.url()))) {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.sessionstore.session.SessionFilter", Level.WARNING);
+             TestApp app = TestApp.start(Map.of("REDIS_URL", redis.url()))) {
             assertEquals(503, new WebClient().get(app.url("/health")).statusCode());
-        } finally {
-            logger.removeHandler(capture);
+            records = log.records();
         }
         List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
                 .map(r -> r.getParameters() == null ? r.getMessage()

@@ -3,6 +3,7 @@ package io.sessionstore.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessionstore.testing.AppWithRedis;
+import io.sessionstore.testing.LogCapture;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Pages;
 import io.sessionstore.testing.WebClient;
@@ -12,10 +13,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,28 +86,11 @@ class UnreadableSessionTest {
             out.writeObject(new java.net.InetSocketAddress("127.0.0.1", 1)); // java.net is not on the allow-list
         }
         String id = writeSession("c", now(), "a", now(), "t", "1800", "@email", refused.toByteArray());
-        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("io.sessionstore.session.web.SessionRequest");
-        logger.addHandler(capture);
-        try {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.sessionstore.session.web.SessionRequest", Level.WARNING)) {
             HttpResponse<String> answer = browserWith(id).get(fixture.url("/"));
             assertEquals(303, answer.statusCode());
-        } finally {
-            logger.removeHandler(capture);
+            records = log.records();
         }
         assertEquals(1, records.stream().filter(r -> r.getLevel() == Level.WARNING
                 && r.getMessage().contains("cannot be read and was deleted")

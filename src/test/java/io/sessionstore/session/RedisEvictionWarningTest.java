@@ -3,18 +3,14 @@ package io.sessionstore.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.LogCapture;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestTomcat;
 import jakarta.servlet.DispatcherType;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.Test;
 @NeedsRedis
 class RedisEvictionWarningTest {
 
-    private static final Logger FILTER_LOG = Logger.getLogger(SessionFilter.class.getName());
 
     @Test
     void init_redisThatEvictsAnyKey_oneWarningNamingThePolicyAndTheFix() throws Exception {
@@ -49,23 +44,6 @@ class RedisEvictionWarningTest {
 
     /** The filter's warnings while an application starts with it on a private Redis of this policy (100 MB). */
     private static List<String> warningsOfAStartOn(String policy) throws Exception {
-        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record.getMessage()); // formatted by the logging binding
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
         try (PrivateRedis redis = PrivateRedis.start();
              RespClient admin = redis.client();
              TestTomcat tomcat = TestTomcat.create()) {
@@ -74,13 +52,10 @@ class RedisEvictionWarningTest {
             Context context = tomcat.addRootContext();
             TestTomcat.filterEveryPath(context,
                     new SessionFilter(SessionSettings.builder().redisUrl(redis.url()).build()), DispatcherType.REQUEST);
-            FILTER_LOG.addHandler(capture);
-            try {
+            try (LogCapture log = LogCapture.of(SessionFilter.class, Level.WARNING)) {
                 tomcat.start();
-            } finally {
-                FILTER_LOG.removeHandler(capture);
+                return log.messages();
             }
         }
-        return List.copyOf(warnings);
     }
 }

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionstore.testing.LogCapture;
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,39 +20,16 @@ import org.redisson.client.RedisException;
 @NeedsRedis
 class RedisAvailabilityTest {
 
-    private static final Logger CONNECTION_LOG = Logger.getLogger(RedisConnection.class.getName());
-
-    private final List<LogRecord> lines = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
-                lines.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    private Level level;
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        level = CONNECTION_LOG.getLevel();
-        CONNECTION_LOG.setLevel(Level.INFO); // the tests log warnings only; the line of Redis back is INFO
-        CONNECTION_LOG.addHandler(capture);
+        log = LogCapture.of(RedisConnection.class, Level.INFO); // the line of Redis answering again is INFO
     }
 
     @AfterEach
     void release() {
-        CONNECTION_LOG.removeHandler(capture);
-        CONNECTION_LOG.setLevel(level);
+        log.close();
     }
 
     @Test
@@ -75,17 +48,10 @@ class RedisAvailabilityTest {
             assertEquals(1, down.size(), down.toString());
             assertTrue(down.get(0).matches("Redis at redis://127\\.0\\.0\\.1:\\d+ does not answer \\(\\w+"
                     + "Exception\\): requests that need it fail until it does"), down.get(0));
-            assertEquals(Level.WARNING, lines.get(0).getLevel());
+            assertEquals(Level.WARNING, log.records().get(0).getLevel());
 
             redis.restart();
-            Poll.until(Duration.ofSeconds(10), "the line of Redis answering again", () -> {
-                try {
-                    ping(connection);
-                } catch (RedisException stillDown) {
-                    return false;
-                }
-                return messages().size() == 2;
-            });
+            awaitLines(connection, 2);
             List<String> back = messages();
             assertEquals(2, back.size(), back.toString());
             assertTrue(back.get(1).matches("Redis at redis://127\\.0\\.0\\.1:\\d+ answers again, \\d+\\.\\d s after "
@@ -105,14 +71,7 @@ class RedisAvailabilityTest {
             assertEquals(List.of(), messages(), "the caller logs the refusal in its own words");
 
             redis.restart();
-            Poll.until(Duration.ofSeconds(10), "the line of Redis answering again", () -> {
-                try {
-                    ping(connection);
-                } catch (RedisException stillDown) {
-                    return false;
-                }
-                return !messages().isEmpty();
-            });
+            awaitLines(connection, 1);
             assertEquals(1, messages().size(), messages().toString());
             assertTrue(messages().get(0).contains(" answers again, "), messages().get(0));
         }
@@ -122,13 +81,19 @@ class RedisAvailabilityTest {
         connection.call(() -> connection.client().getBucket("availability-test").isExists());
     }
 
-    private List<String> messages() {
-        synchronized (lines) {
-            List<String> messages = new ArrayList<>();
-            for (LogRecord record : lines) {
-                messages.add(record.getMessage()); // formatted by the logging binding
+    /** Calls Redis until the log holds {@code count} lines. */
+    private void awaitLines(RedisConnection connection, int count) throws Exception {
+        Poll.until(Duration.ofSeconds(10), "the line of Redis answering again", () -> {
+            try {
+                ping(connection);
+            } catch (RedisException stillDown) {
+                return false;
             }
-            return messages;
-        }
+            return messages().size() >= count;
+        });
+    }
+
+    private List<String> messages() {
+        return log.messages();
     }
 }
