@@ -257,10 +257,11 @@ public final class RedisConnection implements AutoCloseable {
      * Redisson's default is 24 to 64). A synchronous call wakes a Netty thread to send and another to read the
      * answer; with 32 threads and 64 connections nearly every call wakes threads of its own, with 2 threads and 8
      * connections one wake-up serves several calls, and a call that waits for a connection is sent by the Netty
-     * thread that freed it. With 16 request threads on the session load path, this costs the server about 50 µs of
-     * CPU per call instead of about 90 µs, at higher throughput, and more connections did not help
-     * ({@code src/bench/redis-calls.sh}, README's Performance section). A pool of 8 still keeps 8 calls in flight
-     * per node: at 0.5 ms round trip, about 16,000 calls per second.
+     * thread that freed it. With 16 request threads on the session load path, this cost the server 46 µs of CPU per
+     * call instead of 62 µs (medians of one run on 2 busy cores; 64 threads: 39 instead of 69 µs, and no timeouts),
+     * at 40 % more calls per second; 24 connections cost more, 4 as much ({@code src/bench/redis-calls.sh}, README's
+     * "Cost of one Redis call"). A pool of 8 still keeps 8 calls in flight per node: at 0.5 ms round trip, about
+     * 16,000 calls per second.
      */
     static final class ConnectionBounds extends Config {
         private static final int PING_INTERVAL_MILLIS = 1_000;
@@ -269,7 +270,7 @@ public final class RedisConnection implements AutoCloseable {
         private static final int POOL_SIZE = 8;
 
         private final boolean subscribesOnReplicas;
-        /** The keys a Redisson file set at its top level and in its server sections, whose values win; none for URLs. */
+        /** The keys a Redisson file set at its top level and in its server sections, whose values win. */
         private final Set<String> keysSet;
 
         /**

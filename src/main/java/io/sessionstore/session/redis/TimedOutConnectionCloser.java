@@ -25,19 +25,23 @@ import org.redisson.client.protocol.CommandsData;
  *
  * <p>A handshake is part of connecting: Netty's own bound is 10 s, and a plain-text Redis never answers a TLS
  * handshake ({@code rediss://} to a {@code redis://} port). Redisson waits for its first connections for the connect
- * timeout times their number, so with a small pool that wait ended first and the failure read "cannot reach"
- * instead of naming the handshake; bounded, it is named within about one connect timeout.
+ * timeout times their number (6.4 s for 8 connections at the default 800 ms), so with a small pool that wait ended
+ * first and the failure read "cannot reach" instead of naming the handshake. Bounded by the connect timeout, but
+ * at least {@value #MIN_HANDSHAKE_MILLIS} ms (a cold JVM's first handshakes took up to 1.3 s on two busy cores),
+ * it is named within about 2 s.
  *
  * <p>Installed as Redisson's {@link NettyHook}: an outbound handler at the end of every channel's pipeline sees
  * each command written and watches its outcome. Thread-safe (Netty calls it on the channel's event loop).
  */
 final class TimedOutConnectionCloser implements NettyHook {
 
+    private static final long MIN_HANDSHAKE_MILLIS = 2_000;
+
     private final long handshakeTimeoutMillis;
 
-    /** @param handshakeTimeoutMillis how long a TLS handshake may take: the connect timeout */
-    TimedOutConnectionCloser(long handshakeTimeoutMillis) {
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    /** @param connectTimeoutMillis how long a connect may take; a TLS handshake as long, or 2 s if that is more */
+    TimedOutConnectionCloser(long connectTimeoutMillis) {
+        this.handshakeTimeoutMillis = Math.max(MIN_HANDSHAKE_MILLIS, connectTimeoutMillis);
     }
 
     @Override
