@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.redisson.Redisson;
@@ -25,6 +27,7 @@ import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.BaseConfig;
+import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.EqualJitterDelay;
@@ -40,9 +43,11 @@ import org.redisson.connection.ConnectionListener;
  * that finds Redis gone fails within about one timeout, not Redisson's default of half a minute, and a command is
  * never sent twice (Redisson re-sends a command whose answer timed out, and a hung Redis would then run it twice).
  * A connection on which a command timed out is closed and replaced ({@link TimedOutConnectionCloser}); a dead one is
- * found by a {@code PING} every second and connected again at most 1 s apart ({@code ConnectionBounds}). A YAML file
- * keeps every value it sets; only the timeout, retry, ping and reconnection keys it leaves out get these bounds. The
- * client connects lazily: a web application starts while Redis is down and works as soon as Redis is back.
+ * found by a {@code PING} every second and connected again at most 1 s apart ({@code ConnectionBounds}). Few
+ * threads and connections keep each call cheap for the server: 2 Netty threads and 8 connections per node instead of
+ * Redisson's 32 and 24 to 64 ({@code ConnectionBounds}). A YAML file keeps every value it sets; only the timeout,
+ * retry, ping, reconnection, thread and pool keys it leaves out get these values. The client connects lazily: a web
+ * application starts while Redis is down and works as soon as Redis is back.
  *
  * <p>Thread-safe. {@link #close()} shuts the client down and waits for its threads.
  */
@@ -225,14 +230,14 @@ public final class RedisConnection implements AutoCloseable {
         ConnectionBounds config;
         if (settings.configFile() != null) {
             RedissonFile file = RedissonFile.read(settings.configFile());
-            config = new ConnectionBounds(file.config(), file.serverKeys());
+            config = new ConnectionBounds(file.config(), file.keys());
             config.boundFileServers(settings);
         } else {
             config = new ConnectionBounds(fromUrl(settings), Set.of());
         }
         config.setLazyInitialization(true);
         config.setUseScriptCache(true);
-        config.setNettyHook(new TimedOutConnectionCloser());
+        config.setNettyHook(new TimedOutConnectionCloser(config.connectTimeoutMillis()));
         return config;
     }
 
@@ -245,13 +250,27 @@ public final class RedisConnection implements AutoCloseable {
      * healing; and a Redis Cluster's topology read every second (Redisson's default: 5 s), so that subscriptions to
      * sharded channels whose slot moved are found unsubscribed within about 1 s. Redisson shows a loaded
      * configuration's server settings to its subclasses only.
+     *
+     * <p>And what a Redis call costs the server, unless the file set its own: 2 Netty threads
+     * ({@code nettyThreads}; Redisson's default is 32) and a pool of 8 connections per Redis node
+     * ({@code connectionPoolSize}, {@code masterConnectionPoolSize}, {@code slaveConnectionPoolSize}, all kept open;
+     * Redisson's default is 24 to 64). A synchronous call wakes a Netty thread to send and another to read the
+     * answer; with 32 threads and 64 connections nearly every call wakes threads of its own, with 2 threads and 8
+     * connections one wake-up serves several calls, and a call that waits for a connection is sent by the Netty
+     * thread that freed it. With 16 request threads on the session load path, this cost the server 46 µs of CPU per
+     * call instead of 62 µs (medians of one run on 2 busy cores; 64 threads: 39 instead of 69 µs, and no timeouts),
+     * at 40 % more calls per second; 24 connections cost more, 4 as much ({@code src/bench/redis-calls.sh}, README's
+     * "Cost of one Redis call"). A pool of 8 still keeps 8 calls in flight per node: at 0.5 ms round trip, about
+     * 16,000 calls per second.
      */
     static final class ConnectionBounds extends Config {
         private static final int PING_INTERVAL_MILLIS = 1_000;
         private static final int SCAN_INTERVAL_MILLIS = 1_000;
+        private static final int NETTY_THREADS = 2;
+        private static final int POOL_SIZE = 8;
 
         private final boolean subscribesOnReplicas;
-        /** The keys a Redisson file set in its server sections, whose values win; none for a URL. */
+        /** The keys a Redisson file set at its top level and in its server sections, whose values win. */
         private final Set<String> keysSet;
 
         /**
@@ -289,6 +308,40 @@ public final class RedisConnection implements AutoCloseable {
             if (getClusterServersConfig() != null && !keysSet.contains("scanInterval")) {
                 getClusterServersConfig().setScanInterval(SCAN_INTERVAL_MILLIS);
             }
+            if (!keysSet.contains("nettyThreads")) {
+                setNettyThreads(NETTY_THREADS);
+            }
+            if (getSingleServerConfig() != null) {
+                SingleServerConfig server = getSingleServerConfig();
+                sizePool("connectionPoolSize", server::getConnectionPoolSize, server::setConnectionPoolSize,
+                        "connectionMinimumIdleSize", server::getConnectionMinimumIdleSize,
+                        server::setConnectionMinimumIdleSize);
+            }
+            for (BaseMasterSlaveServersConfig<?> servers : Stream.of(getClusterServersConfig(),
+                            getSentinelServersConfig(), getReplicatedServersConfig(), getMasterSlaveServersConfig())
+                    .filter(Objects::nonNull).toList()) {
+                sizePool("masterConnectionPoolSize", servers::getMasterConnectionPoolSize,
+                        servers::setMasterConnectionPoolSize, "masterConnectionMinimumIdleSize",
+                        servers::getMasterConnectionMinimumIdleSize, servers::setMasterConnectionMinimumIdleSize);
+                sizePool("slaveConnectionPoolSize", servers::getSlaveConnectionPoolSize,
+                        servers::setSlaveConnectionPoolSize, "slaveConnectionMinimumIdleSize",
+                        servers::getSlaveConnectionMinimumIdleSize, servers::setSlaveConnectionMinimumIdleSize);
+            }
+        }
+
+        /**
+         * A pool of {@link #POOL_SIZE} connections, all kept open, where the file left its size and its minimum
+         * out; one the file sized in part stays valid (Redisson refuses a minimum above the size): a size of the
+         * file's caps the minimum, a minimum of the file's raises the size.
+         */
+        private void sizePool(String sizeKey, IntSupplier size, IntConsumer setSize,
+                              String minimumKey, IntSupplier minimum, IntConsumer setMinimum) {
+            if (!keysSet.contains(sizeKey)) {
+                setSize.accept(keysSet.contains(minimumKey) ? Math.max(POOL_SIZE, minimum.getAsInt()) : POOL_SIZE);
+            }
+            if (!keysSet.contains(minimumKey)) {
+                setMinimum.accept(Math.min(POOL_SIZE, size.getAsInt()));
+            }
         }
 
         /**
@@ -311,6 +364,11 @@ public final class RedisConnection implements AutoCloseable {
                 }
                 LoadedTruststore.into(servers, settings.configFile());
             }
+        }
+
+        /** The connect timeout of the (first) server section: the settings' or the file's own. */
+        int connectTimeoutMillis() {
+            return servers().get(0).getConnectTimeout();
         }
 
         /** The server sections set: one, unless a file has several, which Redisson refuses at start. */

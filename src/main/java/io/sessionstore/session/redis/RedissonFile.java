@@ -47,11 +47,11 @@ final class RedissonFile {
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 
     private final Config config;
-    private final Set<String> serverKeys;
+    private final Set<String> keys;
 
-    private RedissonFile(Config config, Set<String> serverKeys) {
+    private RedissonFile(Config config, Set<String> keys) {
         this.config = config;
-        this.serverKeys = serverKeys;
+        this.keys = keys;
     }
 
     /**
@@ -74,7 +74,7 @@ final class RedissonFile {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": " + problem(e, text), e);
         }
-        return new RedissonFile(config, serverKeys(root));
+        return new RedissonFile(config, keys(root));
     }
 
     /** The configuration as Redisson read it. */
@@ -82,9 +82,12 @@ final class RedissonFile {
         return config;
     }
 
-    /** The keys the file sets in its server sections ({@code timeout}, {@code scanInterval}, ...). */
-    Set<String> serverKeys() {
-        return serverKeys;
+    /**
+     * The keys the file sets at its top level ({@code nettyThreads}, ...) and in its server sections
+     * ({@code timeout}, {@code scanInterval}, ...).
+     */
+    Set<String> keys() {
+        return keys;
     }
 
     private static String text(Path file) throws IOException {
@@ -226,9 +229,10 @@ final class RedissonFile {
         return previous[y.length()];
     }
 
-    /** The keys of every top-level section named {@code ...Config} that is a mapping. */
-    private static Set<String> serverKeys(JsonNode root) {
+    /** The top-level keys, and the keys of every top-level section named {@code ...Config} that is a mapping. */
+    private static Set<String> keys(JsonNode root) {
         Set<String> keys = new HashSet<>();
+        root.fieldNames().forEachRemaining(keys::add);
         root.fields().forEachRemaining(section -> {
             if (section.getKey().endsWith("Config") && section.getValue().isObject()) {
                 section.getValue().fieldNames().forEachRemaining(keys::add);

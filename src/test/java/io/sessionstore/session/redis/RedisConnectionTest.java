@@ -28,6 +28,7 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 
@@ -198,6 +199,58 @@ class RedisConnectionTest {
         Config config = RedisConnection.config(new RedisSettings("redis://127.0.0.1:6379", null, TIMEOUT));
         assertEquals(1_000, config.useSingleServer().getPingConnectionInterval());
         assertInstanceOf(TimedOutConnectionCloser.class, config.getNettyHook());
+    }
+
+    @Test
+    void config_defaults_twoNettyThreadsAndEightConnectionsKeptOpen() throws Exception {
+        Config config = RedisConnection.config(new RedisSettings("redis://127.0.0.1:6379", null, TIMEOUT));
+        assertEquals(2, config.getNettyThreads());
+        assertEquals(8, config.useSingleServer().getConnectionPoolSize());
+        assertEquals(8, config.useSingleServer().getConnectionMinimumIdleSize());
+    }
+
+    @Test
+    void config_yamlWithOwnThreadsAndPool_keepsThem(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("redisson.yaml");
+        Files.writeString(yaml, "singleServerConfig:\n  address: \"redis://127.0.0.1:6379\"\n"
+                + "  connectionPoolSize: 64\n  connectionMinimumIdleSize: 24\nnettyThreads: 32\n");
+        Config config = RedisConnection.config(new RedisSettings(null, yaml, TIMEOUT));
+        assertEquals(32, config.getNettyThreads());
+        assertEquals(64, config.useSingleServer().getConnectionPoolSize());
+        assertEquals(24, config.useSingleServer().getConnectionMinimumIdleSize());
+    }
+
+    @Test
+    void config_yamlWithPoolSizeOnly_minimumKeptWithinIt(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("redisson.yaml");
+        Files.writeString(yaml, "singleServerConfig:\n  address: \"redis://127.0.0.1:6379\"\n"
+                + "  connectionPoolSize: 4\n");
+        SingleServerConfig server = RedisConnection.config(new RedisSettings(null, yaml, TIMEOUT)).useSingleServer();
+        assertEquals(4, server.getConnectionPoolSize());
+        assertEquals(4, server.getConnectionMinimumIdleSize());
+    }
+
+    @Test
+    void config_yamlWithMinimumOnly_poolAtLeastThatLarge(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("redisson.yaml");
+        Files.writeString(yaml, "singleServerConfig:\n  address: \"redis://127.0.0.1:6379\"\n"
+                + "  connectionMinimumIdleSize: 20\n");
+        SingleServerConfig server = RedisConnection.config(new RedisSettings(null, yaml, TIMEOUT)).useSingleServer();
+        assertEquals(20, server.getConnectionPoolSize());
+        assertEquals(20, server.getConnectionMinimumIdleSize());
+    }
+
+    @Test
+    void config_clusterYaml_eightConnectionsPerNodeUnlessSet(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("redisson.yaml");
+        Files.writeString(yaml, "clusterServersConfig:\n  nodeAddresses: [\"redis://127.0.0.1:7000\"]\n"
+                + "  slaveConnectionPoolSize: 16\n");
+        ClusterServersConfig cluster = RedisConnection.config(new RedisSettings(null, yaml, TIMEOUT))
+                .useClusterServers();
+        assertEquals(8, cluster.getMasterConnectionPoolSize());
+        assertEquals(8, cluster.getMasterConnectionMinimumIdleSize());
+        assertEquals(16, cluster.getSlaveConnectionPoolSize());
+        assertEquals(8, cluster.getSlaveConnectionMinimumIdleSize());
     }
 
     @Test
