@@ -64,10 +64,12 @@ public final class AppContextListener implements ServletContextListener {
         RedisHealth health = new RedisHealth(redis, metrics,
                 ownConnection ? null : new RedisSessionCount(redis, sessions.keyPrefix()),
                 !ownConnection && sessions.nearCache());
-        if (settings.requireRedisAtStart() && !health.check().up()) {
+        if (settings.requireRedisAtStart()) {
             // The first command also opens the client's connections, which over TLS can take longer than the
-            // timeout on a cold JVM (a handshake each): the second one, which says why when it fails too, decides.
-            Optional<String> refusal = redis.refusal();
+            // timeout on a cold JVM (a handshake each): the second one, a script on the key prefix as the session
+            // store's are (so that an ACL forbidding either is found), decides and says why.
+            health.check();
+            Optional<String> refusal = redis.refusal(sessions.keyPrefix() + "probe");
             if (refusal.isPresent()) {
                 throw fail(context, refusal.get() + ".");
             }

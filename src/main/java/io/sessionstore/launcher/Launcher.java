@@ -163,9 +163,14 @@ public final class Launcher {
 
     /**
      * Holds back Tomcat's start-up log: a good start prints one line, a failed one its reason. The held lines are
-     * printed only when the reason is unknown. Afterwards warnings and errors go to the console as usual.
+     * printed only when the reason is unknown. Afterwards warnings and errors go to the console as usual, and the
+     * line of Redis answering again after it stopped (an INFO line of the session layer's Redis connection).
      */
     private static final class StartupLog extends Handler {
+        /** Held here: a logger keeps a level only while something holds the logger. */
+        private static final Logger REDIS_STATE = Logger.getLogger(
+                "io.sessionstore.session.redis.RedisConnection");
+
         private final List<LogRecord> held = new ArrayList<>();
         private final Logger root = Logger.getLogger("");
         private final Handler[] console;
@@ -197,8 +202,10 @@ public final class Launcher {
 
         synchronized void done() {
             root.removeHandler(this);
+            root.setLevel(Level.WARNING);
+            REDIS_STATE.setLevel(Level.INFO);
             for (Handler handler : console) {
-                handler.setLevel(Level.WARNING);
+                handler.setLevel(Level.INFO);
                 root.addHandler(handler);
             }
             held.clear();

@@ -183,8 +183,10 @@ public final class SessionFilter implements Filter {
             try {
                 expiry.run();
             } catch (SessionStoreUnavailableException e) {
-                unavailableWarning.warn("Expired sessions cannot be claimed: the session store does not answer ({})",
-                        e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getMessage());
+                // Redis not answering has its own line (RedisConnection); a refusal, such as an ACL's, is said here.
+                if (!RedisConnection.unanswered(e)) {
+                    unavailableWarning.warn("Expired sessions cannot be claimed: {}", e.getMessage());
+                }
             } catch (RuntimeException e) {
                 log.error("The sweep of expired sessions failed; it runs again in {} ms", millis, e);
             }
@@ -254,7 +256,7 @@ public final class SessionFilter implements Filter {
 
     private static SessionStore redisStore(SessionSettings settings, RedisConnection connection,
                                            List<AutoCloseable> owned, SessionMetrics metrics) {
-        checkRedis(connection);
+        checkRedis(connection, settings.keyPrefix());
         SessionStore store;
         if (settings.nearCache()) {
             RedisInvalidationFeed feed = new RedisInvalidationFeed(connection, settings.keyPrefix(),
@@ -281,13 +283,19 @@ public final class SessionFilter implements Filter {
      * One round trip at start, two when Redis cannot be used: the application starts all the same (requests that need
      * their session answer the failure status until Redis takes commands), with one line in the log that says why.
      */
-    private static void checkRedis(RedisConnection connection) {
-        Optional<RedisMemory> read = RedisMemory.read(connection);
-        if (read.isEmpty()) {
-            connection.refusal().ifPresent(problem -> log.warn("{}; until then, requests that need their session "
-                    + "are answered with the failure status", problem));
+    /**
+     * One line when Redis refuses a script on the key prefix (or does not answer), as the store's commands would be
+     * refused, and one when its eviction policy can evict sessions. The refusal first: nothing else is said of a
+     * Redis that refuses.
+     */
+    private static void checkRedis(RedisConnection connection, String keyPrefix) {
+        Optional<String> refusal = connection.refusal(keyPrefix + "probe");
+        if (refusal.isPresent()) {
+            log.warn("{}; until then, requests that need their session are answered with the failure status",
+                    refusal.get());
+            return;
         }
-        read.filter(RedisMemory::mayEvictSessions).ifPresent(memory -> log.warn(
+        RedisMemory.read(connection).filter(RedisMemory::mayEvictSessions).ifPresent(memory -> log.warn(
                 "Redis's maxmemory-policy is {}: at its maxmemory ({} bytes) Redis evicts sessions, logging their users"
                         + " out{}; set maxmemory-policy noeviction (a full Redis then refuses new sign-ins with 503"
                         + " and keeps every session)", memory.policy(), memory.maxBytes(),

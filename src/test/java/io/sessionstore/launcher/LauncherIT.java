@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.testing.NeedsRedis;
 import io.sessionstore.testing.Poll;
+import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RawRequest;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
@@ -92,6 +93,39 @@ class LauncherIT {
         assertEquals(1, lines.size(), "one line: " + lines);
         assertTrue(lines.get(0).contains("Cannot reach Redis at redis://127.0.0.1:" + closedPort), lines.get(0));
         assertTrue(lines.get(0).contains("redis-server"), "says how to start Redis: " + lines.get(0));
+    }
+
+    @Test
+    void javaJar_redisStopsAndComesBack_oneLineForEach() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start()) {
+            Process app = launch(Map.of("PORT", "0", "REDIS_URL", redis.url(), "ACCESS_LOG", "off"));
+            List<String> output = collected(app.getInputStream());
+            List<String> errors = collected(app.getErrorStream());
+            try {
+                Poll.until(Duration.ofSeconds(60), "the launcher's first line", () -> !output.isEmpty());
+                Matcher running = RUNNING.matcher(output.get(0));
+                assertTrue(running.find(), output.get(0));
+                String base = running.group(1);
+                WebClient browser = new WebClient();
+                assertEquals(200, browser.get(base + "login").statusCode());
+
+                redis.stop();
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(503, browser.get(base + "health").statusCode());
+                }
+                redis.restart();
+                Poll.until(Duration.ofSeconds(20), "the line of Redis answering again", () ->
+                        browser.get(base + "health").statusCode() == 200
+                                && errors.stream().anyMatch(line -> line.contains(" answers again, ")));
+                assertEquals(1, errors.stream().filter(line -> line.contains("Cannot reach Redis at " + redis.url()))
+                        .count(), errors.toString());
+                assertEquals(1, errors.stream().filter(line -> line.contains("Redis at " + redis.url()
+                        + " answers again, ")).count(), errors.toString());
+            } finally {
+                app.toHandle().destroy();
+                assertTrue(app.waitFor(20, TimeUnit.SECONDS));
+            }
+        }
     }
 
     @Test

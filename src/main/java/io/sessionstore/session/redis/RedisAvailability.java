@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether Redis answers, as the calls through {@link RedisConnection#call} find it, with one log line for each
- * change: a warning when a call finds it not answering, and a line when it answers again. A failure is a lost or
+ * change: a warning when a call finds it not answering (in {@link RedisRefusal}'s words, so a connection that Redis
+ * refuses, such as a wrong password after a restart, says so), and a line when it answers again. A failure is a lost or
  * refused connection, a timeout, or a Redis that cannot serve yet (loading its data, a Cluster or shard without a
  * master, a replica during a failover); an answer that refuses a command ({@code OOM}, {@code NOPERM}) says Redis
  * is there.
@@ -29,14 +30,14 @@ final class RedisAvailability {
     private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
     static final long QUIET_MILLIS = 1000;
 
-    private final String target;
+    private final RedisSettings settings;
     private volatile boolean down;
     private long downSince;
     private long lastFailure;
 
-    /** @param target the Redis, without any password ({@link RedisSettings#describe()}) */
-    RedisAvailability(String target) {
-        this.target = target;
+    /** @param settings the Redis, named in the lines without any password */
+    RedisAvailability(RedisSettings settings) {
+        this.settings = settings;
     }
 
     /** A call got its answer. */
@@ -65,7 +66,7 @@ final class RedisAvailability {
             downSince = now;
         }
         if (!logged) {
-            log.warn("Redis at {} does not answer ({}): requests that need it fail until it does", target,
+            log.warn("{} ({}); requests that need Redis fail until it answers", RedisRefusal.describe(settings, e),
                     e.getClass().getSimpleName());
         }
     }
@@ -79,12 +80,12 @@ final class RedisAvailability {
             down = false;
             seconds = now - downSince;
         }
-        log.info("Redis at {} answers again, {} s after it stopped", target,
+        log.info("Redis at {} answers again, {} s after it stopped", settings.describe(),
                 String.format(Locale.ROOT, "%.1f", seconds / 1000.0));
     }
 
     /** {@code e}, or a cause of it (a batch reports its commands' failures as causes), is a failure to serve. */
-    private static boolean unavailable(Throwable e) {
+    static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RedisConnectionException || t instanceof RedisTimeoutException
                     || t instanceof RedisNodeNotFoundException || t instanceof RedisLoadingException

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -64,7 +64,7 @@ public final class RedisConnection implements AutoCloseable {
 
     private RedisConnection(RedisSettings settings, boolean subscriptionsOnly) throws IOException {
         this.settings = settings;
-        this.availability = new RedisAvailability(settings.describe());
+        this.availability = new RedisAvailability(settings);
         ConnectionBounds config = config(settings);
         if (subscriptionsOnly) {
             config.forSubscriptionsOnly();
@@ -177,18 +177,30 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Whether Redis takes a first command (a script, as the session store's are): empty when it does, else the one
-     * line that says why not and what to change ({@link RedisRefusal}), for the caller to log; the line when Redis
-     * answers again comes from {@link #call}. One round trip; never throws.
+     * Whether Redis takes a first command as the session store's are: a script reading {@code key}, so that an ACL
+     * that forbids scripts or keys of the prefix is found too. Empty when it does, else the one line that says why
+     * not and what to change ({@link RedisRefusal}), for the caller to log; the line when Redis answers again comes
+     * from {@link #call}. One round trip; never throws.
+     *
+     * @param key a key under the application's prefix; only read
      */
-    public Optional<String> refusal() {
+    public Optional<String> refusal(String key) {
         try {
-            call(() -> client.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, "return 1",
-                    RScript.ReturnType.INTEGER), true);
+            // READ_WRITE, as the store's scripts: Redisson sends a read-only script as EVAL_RO, another ACL command.
+            call(() -> client.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE,
+                    "return redis.call('EXISTS', KEYS[1])", RScript.ReturnType.INTEGER, List.of(key)), true);
             return Optional.empty();
         } catch (RedisException e) {
             return Optional.of(RedisRefusal.describe(settings, e));
         }
+    }
+
+    /**
+     * Whether {@code failure} is Redis not answering (a lost connection, a timeout, a shard without a master), which
+     * {@link #call} reports once per change, rather than an answer refusing the command.
+     */
+    public static boolean unanswered(Throwable failure) {
+        return RedisAvailability.unavailable(failure);
     }
 
     /** How long a command may take to answer. */

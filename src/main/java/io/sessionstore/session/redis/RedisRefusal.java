@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -13,6 +15,9 @@ import javax.net.ssl.SSLException;
  * refusal. Never quotes a password. Stateless.
  */
 public final class RedisRefusal {
+
+    /** An error reply's code: a word of capitals at the start of a reply (RESP simple error). */
+    private static final Pattern ERROR_CODE = Pattern.compile("\\b(ERR|NOPERM|NOAUTH|WRONGPASS|WRONGTYPE) ");
 
     private RedisRefusal() {
     }
@@ -31,6 +36,10 @@ public final class RedisRefusal {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = String.valueOf(t.getMessage());
             String upper = message.toUpperCase(Locale.ROOT);
+            if (upper.contains("CALLED WITHOUT ANY PASSWORD CONFIGURED")) {
+                return redis + " has no password, yet " + (settings.configFile() != null ? settings.configFile()
+                        + " sets one: remove the password from it" : "REDIS_URL gives one: remove its user:password@");
+            }
             if (upper.contains("NOAUTH") || upper.contains("AUTHENTICATION REQUIRED")) {
                 return redis + " requires a password (NOAUTH): set " + setting;
             }
@@ -39,13 +48,15 @@ public final class RedisRefusal {
                 return redis + " refused the user or password (WRONGPASS): check " + setting;
             }
             if (upper.contains("NOPERM")) {
-                return redis + " refused a command to this user (" + firstLine(message) + "): its ACL "
+                return redis + " refused a command to this user (" + reply(message) + "): its ACL "
                         + "must allow EVAL, EVALSHA, SCRIPT, PING, INFO, the hash, sorted set and pub/sub commands "
                         + "on the key prefix";
             }
             if (upper.contains("DB INDEX IS OUT OF RANGE") || upper.contains("INVALID DB INDEX")) {
-                return redis + " has no such database (" + firstLine(message) + "): use a database "
-                        + "number below its 'databases' setting (16 by default) in REDIS_URL (redis://host:port/0)";
+                return redis + " has no such database (" + reply(message) + "): use a database number below its "
+                        + "'databases' setting (16 by default), " + (settings.configFile() != null
+                        ? "as 'database:' in " + settings.configFile()
+                        : "in REDIS_URL (" + scheme(settings) + "://host:port/0)");
             }
         }
         String tls = tlsFailure(settings, failure);
@@ -93,6 +104,36 @@ public final class RedisRefusal {
         }
         return "The TLS handshake with " + subject(settings) + " failed (" + rootLine(failure) + "): rediss:// needs "
                 + "a Redis that speaks TLS on that port, with a valid certificate; use redis:// for a plain-text Redis";
+    }
+
+    /**
+     * The refusal in a failed command's message, for a log line: Redis's error reply (its code and words) when the
+     * message carries one, such as {@code NOPERM User app has no permissions to run the 'evalsha' command}; else
+     * the exception's class. Never the command's arguments, which Redisson's message lists after the reply.
+     */
+    public static String brief(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (ERROR_CODE.matcher(message).find()) {
+                return reply(message);
+            }
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    /**
+     * Redis's reply in a Redisson message: from its error code ({@code ERR}, {@code NOPERM}, ...), past any exception
+     * class an outer message quotes, to before the channel and command Redisson appends.
+     */
+    private static String reply(String message) {
+        Matcher code = ERROR_CODE.matcher(message);
+        String reply = code.find() ? message.substring(code.start()) : message;
+        int channel = reply.indexOf(". channel:");
+        return firstLine(channel < 0 ? reply : reply.substring(0, channel));
+    }
+
+    private static String scheme(RedisSettings settings) {
+        return settings.url().startsWith("rediss:") ? "rediss" : "redis";
     }
 
     /** How a line names the Redis: by its URL without the password, or by the file that names it. */

@@ -97,7 +97,7 @@ public final class RedisSessionStore implements SessionStore {
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
     private boolean closed;
-    /** Whether the last background send failed: each failure streak is logged once. */
+    /** Whether the last background send was refused by Redis: each streak of refusals is logged once. */
     private volatile boolean sendFailing;
     private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
 
@@ -405,10 +405,11 @@ public final class RedisSessionStore implements SessionStore {
             }
         } catch (RuntimeException e) {
             waiting.failed(drained);
-            if (!sendFailing) {
+            // Redis not answering has its own lines (RedisConnection); a refusal is said here, and its end.
+            if (!sendFailing && !RedisConnection.unanswered(e)) {
                 sendFailing = true;
                 log.warn("Session touches and expiry index entries could not be sent to Redis ({}); the index "
-                        + "entries are sent again with the next ones", e.getClass().getSimpleName());
+                        + "entries are sent again with the next ones", RedisRefusal.brief(e));
             }
         }
     }
@@ -671,7 +672,7 @@ public final class RedisSessionStore implements SessionStore {
             // Redisson's message lists the command's arguments, session ids and attribute values among them: not
             // passed on.
             throw new SessionStoreUnavailableException("Session " + operation + " failed: "
-                    + e.getClass().getSimpleName(), e);
+                    + RedisRefusal.brief(e), e);
         }
     }
 }

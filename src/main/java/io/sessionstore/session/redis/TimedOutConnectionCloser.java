@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.redisson.client.NettyHook;
 import org.redisson.client.RedisConnection;
 import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.handler.ErrorsLoggingHandler;
 import org.redisson.client.protocol.CommandData;
 import org.redisson.client.protocol.CommandsData;
 
@@ -29,6 +30,9 @@ import org.redisson.client.protocol.CommandsData;
  * first and the failure read "cannot reach" instead of naming the handshake. Bounded by the connect timeout, but
  * at least {@value #MIN_HANDSHAKE_MILLIS} ms (a cold JVM's first handshakes took up to 1.3 s on two busy cores),
  * it is named within about 2 s.
+ *
+ * <p>It also puts {@link ConnectionErrorLog} in place of Redisson's error logging on each channel, which logs a
+ * stack trace per failed connection.
  *
  * <p>Installed as Redisson's {@link NettyHook}: an outbound handler at the end of every channel's pipeline sees
  * each command written and watches its outcome. Thread-safe (Netty calls it on the channel's event loop).
@@ -54,6 +58,10 @@ final class TimedOutConnectionCloser implements NettyHook {
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls != null) {
             tls.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+        }
+        ErrorsLoggingHandler errors = channel.pipeline().get(ErrorsLoggingHandler.class);
+        if (errors != null) {
+            channel.pipeline().replace(errors, "session-store-errors", ConnectionErrorLog.INSTANCE);
         }
         channel.pipeline().addLast("session-store-close-on-timeout", new ChannelOutboundHandlerAdapter() {
             @Override

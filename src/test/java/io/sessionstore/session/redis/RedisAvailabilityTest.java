@@ -46,8 +46,8 @@ class RedisAvailabilityTest {
             }
             List<String> down = messages();
             assertEquals(1, down.size(), down.toString());
-            assertTrue(down.get(0).matches("Redis at redis://127\\.0\\.0\\.1:\\d+ does not answer \\(\\w+"
-                    + "Exception\\): requests that need it fail until it does"), down.get(0));
+            assertTrue(down.get(0).matches("Cannot reach Redis at redis://127\\.0\\.0\\.1:\\d+\\. Start it .* \\(\\w+"
+                    + "Exception\\); requests that need Redis fail until it answers"), down.get(0));
             assertEquals(Level.WARNING, log.records().get(0).getLevel());
 
             redis.restart();
@@ -67,7 +67,7 @@ class RedisAvailabilityTest {
              RedisConnection connection = RedisConnection.open(new RedisSettings(redis.url(), null,
                      Duration.ofMillis(300)))) {
             redis.stop();
-            assertTrue(connection.refusal().isPresent());
+            assertTrue(connection.refusal("test:probe").isPresent());
             assertEquals(List.of(), messages(), "the caller logs the refusal in its own words");
 
             redis.restart();

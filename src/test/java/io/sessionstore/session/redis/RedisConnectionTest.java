@@ -117,11 +117,32 @@ class RedisConnectionTest {
         assertRefusal("redis://:wrong-secret@" + hostAndPort, "refused the user or password (WRONGPASS)");
         assertRefusal("redis://nobody:wrong-secret@" + hostAndPort, "refused the user or password (WRONGPASS)");
         assertRefusal("redis://limited:limited-pw@" + hostAndPort, "refused a command to this user (NOPERM");
-        assertRefusal("redis://:" + ENCODED_PASSWORD + "@" + hostAndPort + "/99", "has no such database");
+        assertRefusal("redis://:" + ENCODED_PASSWORD + "@" + hostAndPort + "/99", "has no such database (ERR DB "
+                + "index is out of range): use a database number below its 'databases' setting (16 by default), in "
+                + "REDIS_URL (redis://host:port/0)");
+        assertRefusal("redis://" + TestRedis.url().substring("redis://".length()).replaceFirst("^", ":secret@"),
+                "has no password, yet REDIS_URL gives one: remove its user:password@");
         assertRefusal("rediss://:" + ENCODED_PASSWORD + "@" + hostAndPort, "The TLS handshake with Redis at");
         try (RedisConnection good = RedisConnection.open(new RedisSettings("redis://:" + ENCODED_PASSWORD + "@"
                 + hostAndPort, null, TIMEOUT))) {
-            assertEquals(Optional.empty(), good.refusal());
+            assertEquals(Optional.empty(), good.refusal("test:probe"));
+        }
+    }
+
+    @Test
+    void refusal_aclForbiddingScriptsOrTheKeyPrefix_noPermNamingTheRefusedCommandOnly() throws Exception {
+        try (RespClient admin = protectedRedis.client()) {
+            admin.call("AUTH", PASSWORD);
+            admin.call("ACL", "SETUSER", "noscripts", "on", ">noscripts-pw", "~*", "&*", "+@all", "-eval",
+                    "-evalsha");
+            admin.call("ACL", "SETUSER", "otherkeys", "on", ">otherkeys-pw", "~other:*", "&*", "+@all");
+        }
+        String noScripts = assertRefusal("redis://noscripts:noscripts-pw@" + hostAndPort,
+                "refused a command to this user (NOPERM");
+        String otherKeys = assertRefusal("redis://otherkeys:otherkeys-pw@" + hostAndPort,
+                "refused a command to this user (NOPERM");
+        for (String line : List.of(noScripts, otherKeys)) {
+            assertTrue(!line.contains("channel") && !line.contains("promise") && !line.contains("params"), line);
         }
     }
 
@@ -132,13 +153,15 @@ class RedisConnectionTest {
                 + ". Start it");
     }
 
-    private static void assertRefusal(String url, String expected) throws Exception {
+    /** @return the refusal's line, which contains {@code expected} */
+    private static String assertRefusal(String url, String expected) throws Exception {
         try (RedisConnection connection = RedisConnection.open(new RedisSettings(url, null, TIMEOUT))) {
-            String line = connection.refusal().orElseThrow(() -> new AssertionError("no refusal for " + url));
+            String line = connection.refusal("test:probe")
+                    .orElseThrow(() -> new AssertionError("no refusal for " + url));
             assertTrue(line.contains(expected), line);
-            assertTrue(!line.contains("wrong-secret") && !line.contains(PASSWORD) && !line.contains("limited-pw"),
-                    line);
+            assertTrue(!line.contains("secret") && !line.contains(PASSWORD) && !line.contains("-pw"), line);
             assertEquals(1, line.lines().count(), line);
+            return line;
         }
     }
 

@@ -83,7 +83,7 @@ class RedisTlsRefusalTest {
         Path file = redissonFile(dir, forThisAddress.address(), forThisAddress.truststore());
 
         try (RedisConnection connection = RedisConnection.open(new RedisSettings(null, file, TIMEOUT))) {
-            assertEquals(Optional.empty(), connection.refusal());
+            assertEquals(Optional.empty(), connection.refusal("test:probe"));
         }
     }
 
@@ -99,7 +99,7 @@ class RedisTlsRefusalTest {
 
     private static String refusal(RedisSettings settings) throws Exception {
         try (RedisConnection connection = RedisConnection.open(settings)) {
-            String line = connection.refusal().orElseThrow(() -> new AssertionError("no refusal for " + settings));
+            String line = connection.refusal("test:probe").orElseThrow(() -> new AssertionError("no refusal for " + settings));
             assertEquals(1, line.lines().count(), line);
             assertFalse(line.contains(TlsRedis.PASSWORD) || line.contains(TlsRedis.TRUSTSTORE_PASSWORD), line);
             assertFalse(line.contains("Cannot reach"), line);
