@@ -18,7 +18,7 @@ export CATALINA_PID
 : "${REDIS_URL:=redis://127.0.0.1:6379}"
 export REDIS_URL
 # export REDISSON_CONFIG=/etc/session-store/redisson.yaml   # cluster, sentinel or TLS: wins over REDIS_URL
-# export SESSION_TIMEOUT_SECONDS=1800 VISIT_TTL_SECONDS=30 KEY_PREFIX=sessionstore:
+# export SESSION_TIMEOUT_SECONDS=1800 VISIT_TTL_SECONDS=30 KEY_PREFIX=sessionstore:session-store:   # the defaults
 
 # Load balancers whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Port headers the node believes (server.xml's
 # RemoteIpValve): a Java regular expression matched against the whole address of the connecting peer. By default this
