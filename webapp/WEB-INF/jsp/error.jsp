@@ -36,7 +36,14 @@
   <main class="card">
     <h1><c:out value="${title}"/></h1>
     <p class="lead" role="alert"><c:out value="${message}"/></p>
-    <p class="hint">Error <c:out value="${status}"/> · <a href="${pageContext.request.contextPath}/login">Go to the sign-in page</a></p>
+    <c:choose>
+      <c:when test="${not empty requestScope.formPage}">
+        <p class="hint">Error <c:out value="${status}"/> · <a href="${pageContext.request.contextPath}${requestScope.formPage}">Open the page again</a></p>
+      </c:when>
+      <c:otherwise>
+        <p class="hint">Error <c:out value="${status}"/> · <a href="${pageContext.request.contextPath}/login">Go to the sign-in page</a></p>
+      </c:otherwise>
+    </c:choose>
   </main>
 </body>
 </html>

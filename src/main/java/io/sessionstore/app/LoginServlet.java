@@ -38,7 +38,7 @@ public final class LoginServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        Map<String, String> form = CheckedForm.read(request, response, csrf);
+        Map<String, String> form = CheckedForm.read(request, response, csrf, "/login");
         if (form == null) {
             return;
         }

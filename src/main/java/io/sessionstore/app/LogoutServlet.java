@@ -27,7 +27,7 @@ public final class LogoutServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, String> form = CheckedForm.read(request, response, csrf);
+        Map<String, String> form = CheckedForm.read(request, response, csrf, "/");
         if (form == null) {
             return;
         }

@@ -103,7 +103,7 @@ public final class SessionsServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, String> form = CheckedForm.read(request, response, csrf);
+        Map<String, String> form = CheckedForm.read(request, response, csrf, "/sessions");
         if (form == null) {
             return;
         }

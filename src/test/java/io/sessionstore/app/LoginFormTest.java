@@ -77,6 +77,7 @@ class LoginFormTest {
                 Map.of("email", "mallory@example.com", "csrf", "A".repeat(32)));
 
         assertEquals(403, answer.statusCode());
+        assertTrue(answer.body().contains("<a href=\"/login\">Open the page again</a>"), answer.body());
         Pages.assertNoStackTrace(answer);
         assertNull(browser.cookie("SESSION"));
         assertRedirectsToLogin(browser);

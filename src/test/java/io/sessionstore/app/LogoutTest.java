@@ -72,13 +72,15 @@ class LogoutTest {
     }
 
     @Test
-    void postLogout_wrongCsrf_403AndStillLoggedIn() throws Exception {
+    void postLogout_wrongCsrf_403LinkingToTheWelcomePageAndStillLoggedIn() throws Exception {
         WebClient browser = new WebClient();
         browser.login(fixture.app(), "staying2@example.com");
 
         HttpResponse<String> answer = browser.post(fixture.url("/logout"), Map.of("csrf", "B".repeat(32)));
 
         assertEquals(403, answer.statusCode());
+        assertTrue(answer.body().contains("<a href=\"/\">Open the page again</a>"),
+                "the link leads back to the welcome page, whose button logs out: " + answer.body());
         assertEquals("staying2@example.com", WebClient.email(browser.get(fixture.url("/"))));
     }
 

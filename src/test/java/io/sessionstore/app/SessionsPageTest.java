@@ -118,6 +118,7 @@ class SessionsPageTest {
 
         assertEquals(403, forged.statusCode());
         assertTrue(forged.body().contains("Open the page again with the link below"), forged.body());
+        assertTrue(forged.body().contains("<a href=\"/sessions\">Open the page again</a>"), forged.body());
         assertFalse(forged.body().contains("Reload"), "reloading would send the same form again");
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body().contains("The action must be"), unknown.body());

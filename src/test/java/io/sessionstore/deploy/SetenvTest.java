@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code tomcat-conf/setenv.sh} as {@code catalina.sh} sources it: the pid file, the heap and the trusted proxies are
@@ -39,6 +41,25 @@ class SetenvTest {
     }
 
     @Test
+    void setenv_heapMaxBelowTheOldInitialHeap_initialHeapTheSameAsTheMaximum() throws Exception {
+        List<String> arguments = javaArguments(Map.of("HEAP_MAX", "100m"));
+
+        assertEquals(List.of("-Xms100m", "-Xmx100m"),
+                arguments.stream().filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx")).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lots", "5mm", "m", "-1", "1.5g"})
+    void setenv_heapMaxNotAJvmSize_refused(String heapMax) throws Exception {
+        Process process = shell(". tomcat-conf/setenv.sh", Map.of("HEAP_MAX", heapMax));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("setenv.sh: HEAP_MAX must be a JVM size such as 512m (digits, then k, m or g), not '" + heapMax
+                + "'", output.strip());
+    }
+
+    @Test
     void setenv_defaults_loopbackTrustedAndANodeThatCannotBindExits() throws Exception {
         List<String> arguments = javaArguments(Map.of());
 
@@ -61,6 +82,16 @@ class SetenvTest {
 
         assertEquals(1, process.exitValue(), output);
         assertEquals("setenv.sh: TRUSTED_PROXIES must not contain a single quote", output.strip());
+    }
+
+    @Test
+    void setenv_trustedProxiesNotARegularExpression_refused() throws Exception {
+        Process process = shell(". tomcat-conf/setenv.sh", Map.of("TRUSTED_PROXIES", "10\\.0\\.1\\.(10|11"));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("setenv.sh: TRUSTED_PROXIES is not a valid regular expression: '10\\.0\\.1\\.(10|11'",
+                output.strip());
     }
 
     private List<String> sourced(Map<String, String> environment) throws IOException, InterruptedException {
