@@ -4,9 +4,9 @@
 #   src/bench/bench.sh [--mode page|login|logout] [--sessions N] [--near-cache on|off] [--near-cache-size N]
 #                      [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--no-build]
 #
-# Builds the app, starts a Redis of its own and the app twice on it (SESSION_STORE=redis and SESSION_STORE=container,
-# each on its own port, METRICS_ENABLED=true, no access log), warms up, then runs wrk on each alternately for several
-# rounds. Modes:
+# Builds the app, starts it twice (SESSION_STORE=redis and SESSION_STORE=container, each on its own port with a Redis
+# of its own, METRICS_ENABLED=true, no access log), warms up, then runs wrk on each alternately for several rounds.
+# Modes:
 #   page    the welcome page (the default). Before the rounds, --sessions N users (default 1) sign in on each app
 #           (src/bench/sign-in.py); src/bench/page.lua sends each request with the cookies of one of them, picked at
 #           random, so that a near cache smaller than N hits about its share of the time.
@@ -17,7 +17,7 @@
 # --near-cache-size sets SESSION_NEAR_CACHE_MAX_ENTRIES (the app's default otherwise: 10,000).
 #
 # Prints one table: requests per second (median of the rounds), latency p50 and p99 (medians), the ratio to the
-# container baseline, Redis round trips and commands per request (INFO stats of its own Redis), the near cache's hit
+# container baseline, Redis round trips and commands per request (INFO stats of the app's Redis), the near cache's hit
 # rate (sessionstore_near_cache_gets_total from /metrics), Redis CPU and the server JVM's CPU per request (INFO cpu,
 # /proc/<pid>/stat), errors, the Redis memory of one signed-in session (MEMORY USAGE of its hash) and the heap of one
 # cached session (sessionstore_near_cache_estimated_bytes / sessionstore_near_cache_entries, '-' without them).
@@ -83,18 +83,23 @@ wait_http() {
   echo "bench: $1 did not answer" >&2; exit 1
 }
 
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
-rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
+# A Redis for each app (the container's holds its visit counter only), so that the round trips, commands and CPU
+# of one app's run are not mixed with the other's background work.
+declare -A REDIS_PORT PORT JVM
+for store in redis container; do
+  REDIS_PORT[$store]=$(free_port)
+  redis-server --port "${REDIS_PORT[$store]}" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+    --dbfilename "$store.rdb" >"$WORK/redis-$store.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "${REDIS_PORT[$store]}" ping >/dev/null 2>&1 && break; sleep 0.05; done
+done
+rcli() { local store=$1; shift; redis-cli -p "${REDIS_PORT[$store]}" "$@"; }
 
-declare -A PORT JVM
 for store in redis container; do
   PORT[$store]=$(free_port)
   # No access log: a line per request would measure the terminal's log file, the same for both.
   PORT=${PORT[$store]} SESSION_STORE=$store SESSION_NEAR_CACHE=$NEAR_CACHE SESSION_NEAR_CACHE_MAX_ENTRIES=$CACHE_SIZE \
-    REDIS_URL=redis://127.0.0.1:$REDIS_PORT KEY_PREFIX="bench:$store:" METRICS_ENABLED=true ACCESS_LOG=off \
+    REDIS_URL=redis://127.0.0.1:${REDIS_PORT[$store]} KEY_PREFIX="bench:$store:" METRICS_ENABLED=true ACCESS_LOG=off \
     java -Xms512m -Xmx512m -jar "$ROOT/target/session-store.jar" >"$WORK/$store.log" 2>&1 &
   JVM[$store]=$!
   PIDS+=($!)
@@ -117,7 +122,7 @@ sign_in() { # store count prefix file -> signs in, prints the seconds it took
 
 # The sessions of page mode (one, for the other modes: the memory of a session and a check that sign-in works).
 declare -A COOKIES SIGN_IN
-memory() { rcli info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'; }
+memory() { rcli redis info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'; }
 for store in redis container; do
   wait_http "$(base $store)/health"
   COOKIES[$store]=$WORK/$store.cookies
@@ -129,14 +134,14 @@ for store in redis container; do
   grep -q 'id="visits"' <<<"$page" || { echo "bench: login on $store failed" >&2; exit 1; }
 done
 session_id=$(head -n 1 "${COOKIES[redis]}" | sed -n 's/^SESSION=\([^;]*\).*/\1/p')
-bytes=$(rcli memory usage "bench:redis:session:{$session_id}" samples 0)
+bytes=$(rcli redis memory usage "bench:redis:session:{$session_id}" samples 0)
 signed_in=${SESSIONS:-1}
 mem_per_session=$(awk -v a="$mem0" -v b="$mem1" -v n="$signed_in" 'BEGIN { printf "%.0f", (b - a) / n }')
 
 # Seconds from a wrk latency such as 812.00us, 1.20ms or 1.01s, in microseconds.
 to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /m$/) print n * 60000000; else print n * 1000000 }'; }
 median() { tr ' ' '\n' | sort -n | awk 'NF { a[++n] = $1 } END { if (n % 2) print a[(n + 1) / 2]; else if (n) print (a[n / 2] + a[n / 2 + 1]) / 2 }'; }
-info() { rcli info | tr -d '\r'; }
+info() { rcli "$1" info | tr -d '\r'; }
 field() { awk -F: -v k="$1" '$1 == k { print $2 }' <<<"$2"; }
 # The sum of a meter's samples in a /metrics scrape whose labels contain $2 (0 when absent).
 metric() { awk -v name="$1" -v label="${3:-}" 'index($1, name "{") == 1 && index($1, label) { s += $2 } END { printf "%.0f", s }' <<<"$2"; }
@@ -179,9 +184,9 @@ for round in $(seq 1 "$ROUNDS"); do
   order="redis container"; [ $((round % 2)) = 0 ] && order="container redis"
   for store in $order; do
     prepare $store "${SESSIONS:-0}"
-    m0=$(scrape $store); ticks0=$(ticks $store); i0=$(info)
+    m0=$(scrape $store); ticks0=$(ticks $store); i0=$(info $store)
     out=$(run_wrk $store "$DURATION")
-    i1=$(info); ticks1=$(ticks $store); m1=$(scrape $store)
+    i1=$(info $store); ticks1=$(ticks $store); m1=$(scrape $store)
     requests=$(awk '/requests in/ { print $1 }' <<<"$out")
     add RPS $store "$(awk '/Requests\/sec/ { print $2 }' <<<"$out")"
     add P50 $store "$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
@@ -238,16 +243,18 @@ case $MODE in
   login) what="Login (POST /login, a new session each)" ;;
   logout) what="Logout (POST /logout) of $SESSIONS signed-in sessions per run" ;;
 esac
+run="wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+[ $MODE = logout ] && run="wrk -t$THREADS -c$CONNECTIONS until all are answered (at most $DURATION)"
 cache="near cache $NEAR_CACHE"; [ $NEAR_CACHE = on ] && cache+=" (${CACHE_SIZE:-default 10000} entries)"
-echo "$what, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds alternating, medians; $cache"
-printf '%-10s %8s %8s %8s %6s %8s %9s %5s %9s %10s %7s %8s %8s\n' store 'req/s' 'p50 ms' 'p99 ms' ratio \
+echo "$what, $run, $ROUNDS rounds alternating, medians; $cache"
+printf '%-10s %8s %8s %8s %6s %9s %11s %5s %9s %10s %7s %8s %9s\n' store 'req/s' 'p50 ms' 'p99 ms' ratio \
   "RT/$UNIT" "cmds/$UNIT" 'hit%' "Redis us" "server us" errors 'B/sess' 'heap/sess'
 for store in redis container; do
   med() { local -n values=$1; median <<<"${values[$store]:-}"; }
   rps=$(med RPS)
   hit=$(med HIT); [ -n "$hit" ] || hit=-
   session_bytes=-; heap_bytes=-; [ $store = redis ] && session_bytes=$bytes && heap_bytes=$heap
-  printf '%-10s %8.0f %8.2f %8.2f %6.2f %8s %9s %5s %9.0f %10.0f %7s %8s %8s\n' "$store" "$rps" \
+  printf '%-10s %8.0f %8.2f %8.2f %6.2f %9s %11s %5s %9.0f %10.0f %7s %8s %9s\n' "$store" "$rps" \
     "$(awk -v u="$(med P50)" 'BEGIN { print u / 1000 }')" "$(awk -v u="$(med P99)" 'BEGIN { print u / 1000 }')" \
     "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { print a / b }')" "$(med RT)" "$(med CMDS)" "$hit" "$(med RCPU)" \
     "$(med SCPU)" "${ERR[$store]}" "$session_bytes" "$heap_bytes"
