@@ -238,10 +238,11 @@ for round in $(seq 1 "$ROUNDS"); do
     [ $((hit + miss)) -eq 0 ] || add HIT $store "$(awk -v h="$hit" -v m="$miss" 'BEGIN { printf "%.1f", 100 * h / (h + m) }')"
     errors=$(awk '/Socket errors/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i } END { print s + 0 }' <<<"$out")
     case $MODE in
-      page) # a page that is not a counted visit went to the login page: its session was not found
+      page) # an answer below 400 that is not a counted visit went to the login page: its session was not found
         lost=0
         if grep -q '^sessionstore_visits_total{' <<<"$m1"; then
-          lost=$(( requests - $(metric sessionstore_visits_total "$m1") + $(metric sessionstore_visits_total "$m0") ))
+          lost=$(( requests - $(non2xx "$out") - $(metric sessionstore_visits_total "$m1") \
+                 + $(metric sessionstore_visits_total "$m0") ))
           if [ $lost -lt 0 ]; then lost=0; fi
         fi
         errors=$(( errors + lost + $(non2xx "$out") )) ;;
@@ -255,8 +256,11 @@ for round in $(seq 1 "$ROUNDS"); do
         fi ;;
     esac
     ERR[$store]=$(( ${ERR[$store]:-0} + errors ))
+    unavailable=$(( $(metric sessionstore_unavailable_responses_total "$m1") \
+                  - $(metric sessionstore_unavailable_responses_total "$m0") ))
     echo "bench: round $round $store $rps req/s ($requests requests, $errors errors)" \
-      "$(awk '/Socket errors|Non-2xx/ { $1 = $1; print }' <<<"$out" | paste -sd ' ')" >&2
+      "$(awk '/Socket errors|Non-2xx/ { $1 = $1; print }' <<<"$out" | paste -sd ' ')" \
+      "$([ "$unavailable" = 0 ] || echo "503 for Redis: $unavailable")" >&2
   done
 done
 
