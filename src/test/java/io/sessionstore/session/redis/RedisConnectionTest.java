@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sessionstore.testing.FaultyProxy;
 import io.sessionstore.testing.FreePorts;
 import io.sessionstore.testing.NeedsRedis;
+import io.sessionstore.testing.Poll;
 import io.sessionstore.testing.PrivateRedis;
 import io.sessionstore.testing.RespClient;
 import io.sessionstore.testing.TestRedis;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.ClusterServersConfig;
@@ -302,7 +304,18 @@ class RedisConnectionTest {
             assertThrows(RedisTimeoutException.class,
                     () -> client.getBucket(prefix + "own-0", StringCodec.INSTANCE).get());
             proxy.heal();
-            Thread.sleep(200); // the closed connection is connected again within milliseconds
+            // The closed connection is connected again: until then a command given to it fails to be written (an
+            // error, never another command's answer); a round on every pooled connection tells when it is back.
+            Poll.until(Duration.ofSeconds(10), "the replaced connection back in the pool", () -> {
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        client.getBucket(prefix + "own-" + i, StringCodec.INSTANCE).get();
+                    }
+                    return true;
+                } catch (RedisException notYet) {
+                    return false;
+                }
+            });
 
             List<RFuture<Object>> answers = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
