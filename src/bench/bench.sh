@@ -14,7 +14,7 @@
 #   logout  before each run, --sessions N users (default 10000, at least --connections) sign in; the run logs each
 #           of them out once (POST /logout, src/bench/logout.lua) and ends when all are answered (--duration is then
 #           a cap, 300s unless given), so its requests are the N logouts.
-# --near-cache-size sets SESSION_NEAR_CACHE_MAX_ENTRIES (the app's default otherwise: 10,000).
+# --near-cache-size sets SESSION_NEAR_CACHE_MAX_ENTRIES (the app's default otherwise: 100,000).
 #
 # Prints one table: requests per second (median of the rounds), latency p50 and p99 (medians), the ratio to the
 # container baseline, Redis round trips and commands per request (INFO stats of the app's Redis), the near cache's hit
@@ -282,7 +282,7 @@ case $MODE in
 esac
 run="wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 [ $MODE = logout ] && run="wrk -t$THREADS -c$CONNECTIONS until all are answered (at most $DURATION)"
-cache="near cache $NEAR_CACHE"; [ $NEAR_CACHE = on ] && cache+=" (${CACHE_SIZE:-default 10000} entries)"
+cache="near cache $NEAR_CACHE"; [ $NEAR_CACHE = on ] && cache+=" (${CACHE_SIZE:-default 100000} entries)"
 echo "$what, $run, $ROUNDS rounds alternating, medians; $cache"
 printf '%-10s %8s %8s %8s %6s %9s %11s %5s %9s %10s %7s %8s %9s\n' store 'req/s' 'p50 ms' 'p99 ms' ratio \
   "RT/$UNIT" "cmds/$UNIT" 'hit%' "Redis us" "server us" errors 'B/sess' 'heap/sess'
