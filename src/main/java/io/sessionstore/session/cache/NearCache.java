@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionstore.session.store.SessionRecord;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -129,6 +131,25 @@ final class NearCache {
             return null;
         }
         return entry.record();
+    }
+
+    /**
+     * The sessions worth confirming at {@code now}, so that their entries stay trusted: held as usable entries not
+     * past their maximum age and used by a request (or loaded) within the last {@code usedWithinMillis}. Empty while
+     * the node is not subscribed. One pass over the entries.
+     */
+    List<String> inUse(long now, long usedWithinMillis) {
+        if (!subscribed) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        entries.forEach((id, entry) -> {
+            if (entry.usable() && now - entry.storedAt() < maxAgeMillis
+                    && now - entry.record().lastAccessedTime() < usedWithinMillis) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
     /** A request used the cached session at {@code now}: the entry's last access moves on, its version stays. */

@@ -105,6 +105,11 @@ public final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
+    public void confirmVersions(VersionsToConfirm source) {
+        store.confirmVersions(source);
+    }
+
+    @Override
     public List<SessionRecord> sessionsOf(String principal) {
         return store.sessionsOf(principal);
     }

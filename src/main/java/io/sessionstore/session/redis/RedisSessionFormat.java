@@ -91,18 +91,38 @@ final class RedisSessionFormat {
             """;
 
     /**
-     * An access without a load. ARGV: the access time, seconds added to the timeout, the lag in milliseconds. Sets
-     * {@code a} to the later of the two and renews the expiry, only when the session had not expired at that time.
-     * Returns the session's version {@code v} when it did (what the near cache confirms its copies with), 0 when the
-     * session is gone or expired.
+     * Accesses without a load, of the sessions of {@code KEYS}. ARGV: seconds added to the timeout, the lag in
+     * milliseconds, then one access time per key. Sets each {@code a} to the later of the two and renews the expiry,
+     * only when the session had not expired at that time. Returns, per key in order, the session's version {@code v}
+     * when it had not (what the near cache confirms its copies with), 0 when the session is gone or expired (or the
+     * key is not a session's hash).
      */
     static final String TOUCH = """
-            local m = redis.call('HMGET', KEYS[1], 't', 'a', 'v')
-            local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[1])
-            if not a or (t > 0 and now - a > t * 1000 + tonumber(ARGV[3])) then return 0 end
-            if now > a then redis.pcall('HSET', KEYS[1], 'a', ARGV[1]) end
-            if t > 0 then redis.call('EXPIRE', KEYS[1], t + tonumber(ARGV[2])) end
-            return tonumber(m[3]) or 0
+            local grace, lag, versions = tonumber(ARGV[1]), tonumber(ARGV[2]), {}
+            for i, key in ipairs(KEYS) do
+              versions[i] = 0
+              local m = redis.pcall('HMGET', key, 't', 'a', 'v')
+              if not m.err then
+                local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[i + 2])
+                if a and not (t > 0 and now - a > t * 1000 + lag) then
+                  if now > a then redis.pcall('HSET', key, 'a', ARGV[i + 2]) end
+                  if t > 0 then redis.call('EXPIRE', key, t + grace) end
+                  versions[i] = tonumber(m[3]) or 0
+                end
+              end
+            end
+            return versions
+            """;
+
+    /**
+     * The versions {@code v} of the sessions of {@code KEYS}, in their order, without an access: 0 for one gone (or a
+     * key that is not a session's hash). Expiry is not checked: a near cache checks it against the last access it
+     * knows of. Read-only; about 1.3 µs of Redis's CPU per key.
+     */
+    static final String VERSIONS = """
+            local versions = {}
+            for i, key in ipairs(KEYS) do versions[i] = tonumber(redis.pcall('HGET', key, 'v')) or 0 end
+            return versions
             """;
 
     /**
@@ -281,8 +301,15 @@ final class RedisSessionFormat {
         return new Object[] {bytes(now), bytes(graceSeconds), bytes(lagMillis)};
     }
 
-    Object[] touchArgs(long now) {
-        return new Object[] {bytes(now), bytes(graceSeconds), bytes(lagMillis)};
+    /** For {@link #TOUCH} of the sessions accessed at {@code times}, in the order of its keys. */
+    Object[] touchArgs(List<Long> times) {
+        Object[] args = new Object[times.size() + 2];
+        args[0] = bytes(graceSeconds);
+        args[1] = bytes(lagMillis);
+        for (int i = 0; i < times.size(); i++) {
+            args[i + 2] = bytes(times.get(i));
+        }
+        return args;
     }
 
     Object[] claimArgs(String id, long now) {

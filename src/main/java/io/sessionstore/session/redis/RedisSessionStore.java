@@ -66,9 +66,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
- * {@link RedisSessionFormat#TOUCH} per session touched since (coalesced: one per session), whose answer, the
- * session's version or 0 when it is gone, goes to the {@linkplain #addTouchListener touch listeners}, a
- * {@code ZADD} to the expiry index per session written under a new id or given a timeout, and a {@code ZREM} from its
+ * {@link RedisSessionFormat#TOUCH} per {@value #SESSIONS_PER_SCRIPT} sessions touched since (coalesced: one touch
+ * per session), whose answers, each session's version or 0 when it is gone, go to the
+ * {@linkplain #addTouchListener touch listeners}, a {@link RedisSessionFormat#VERSIONS} per
+ * {@value #SESSIONS_PER_SCRIPT} sessions named by the {@linkplain #confirmVersions version sources}, whose answers go
+ * to the same listeners (on Redis Cluster, one script per session), a {@code ZADD} to the expiry index per session written under a new id or given a timeout, and a {@code ZREM} from its
  * principal's index per session deleted or claimed. {@link #claimExpired}
  * costs one round trip ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when
  * something is: the claims, then the index cleaned. {@link #close()} sends what is waiting.
@@ -85,7 +87,13 @@ public final class RedisSessionStore implements SessionStore {
 
     private static final List<String> BATCHED_SCRIPTS = List.of(RedisSessionFormat.DELETE,
             RedisSessionFormat.REPLACE, RedisSessionFormat.UPDATE, RedisSessionFormat.TOUCH, RedisSessionFormat.CLAIM,
-            RedisSessionFormat.READ);
+            RedisSessionFormat.READ, RedisSessionFormat.VERSIONS);
+    /**
+     * Sessions that one background {@link RedisSessionFormat#TOUCH} or {@link RedisSessionFormat#VERSIONS} takes:
+     * few enough that Redis is busy with one for well under a millisecond. On Redis Cluster one per script, as each
+     * key has its own slot.
+     */
+    private static final int SESSIONS_PER_SCRIPT = 200;
 
     private final RedisConnection connection;
     private final RScript script;
@@ -95,6 +103,7 @@ public final class RedisSessionStore implements SessionStore {
     private final ReplicaAcks replicaAcks;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
+    private final List<VersionsToConfirm> versionSources = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService sender;
     private boolean closed;
     /** Whether the last background send was refused by Redis: each streak of refusals is logged once. */
@@ -180,6 +189,12 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public void addTouchListener(TouchListener listener) {
         touchListeners.add(listener);
+    }
+
+    /** Looked up with each background send, in the same batch as the touches; sessions touched by it are skipped. */
+    @Override
+    public void confirmVersions(VersionsToConfirm source) {
+        versionSources.add(source);
     }
 
     @Override
@@ -367,19 +382,26 @@ public final class RedisSessionStore implements SessionStore {
     /** Sends the touches and index entries waiting: on the background thread, and once more when closing. */
     void send() {
         CoalescedWrites.Drained drained = waiting.drain();
-        if (drained.isEmpty()) {
+        long sentAt = System.currentTimeMillis();
+        List<List<String>> checked = perScript(versionsToCheck(drained.touches().keySet(), sentAt));
+        if (drained.isEmpty() && checked.isEmpty()) {
             return;
         }
-        List<String> touched = List.copyOf(drained.touches().keySet());
+        List<List<String>> touched = perScript(List.copyOf(drained.touches().keySet()));
         List<String> deletes = List.copyOf(drained.deletes());
-        long sentAt = System.currentTimeMillis();
         try {
             List<?> replies = connection.call(() -> batch("touch_batch", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
-                for (String id : touched) {
-                    String key = format.key(id);
-                    batched.evalAsync(key, RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
-                            RScript.ReturnType.INTEGER, List.of(key), format.touchArgs(drained.touches().get(id)));
+                for (List<String> ids : touched) {
+                    List<Object> keys = ids.stream().<Object>map(format::key).toList();
+                    batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
+                            RScript.ReturnType.MULTI, keys,
+                            format.touchArgs(ids.stream().map(drained.touches()::get).toList()));
+                }
+                for (List<String> ids : checked) {
+                    List<Object> keys = ids.stream().<Object>map(format::key).toList();
+                    batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.VERSIONS,
+                            RScript.ReturnType.MULTI, keys);
                 }
                 drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                         StringCodec.INSTANCE).addAsync(due, id));
@@ -387,10 +409,15 @@ public final class RedisSessionStore implements SessionStore {
                         format.principalKey(principal), StringCodec.INSTANCE).removeAsync(id));
                 deletes.forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
             }));
-            for (int i = 0; i < touched.size(); i++) {
-                long version = ((Number) replies.get(i)).longValue();
-                for (TouchListener listener : touchListeners) {
-                    listener.touched(touched.get(i), version, sentAt);
+            List<List<String>> found = new ArrayList<>(touched);
+            found.addAll(checked);
+            for (int i = 0; i < found.size(); i++) {
+                List<?> versions = (List<?>) replies.get(i);
+                for (int j = 0; j < versions.size(); j++) {
+                    long version = ((Number) versions.get(j)).longValue();
+                    for (TouchListener listener : touchListeners) {
+                        listener.touched(found.get(i).get(j), version, sentAt);
+                    }
                 }
             }
             int firstDelete = replies.size() - deletes.size() * 2;
@@ -412,6 +439,32 @@ public final class RedisSessionStore implements SessionStore {
                         + "entries are sent again with the next ones", RedisRefusal.brief(e));
             }
         }
+    }
+
+    /** What the version sources name, less the sessions touched anyway. */
+    private List<String> versionsToCheck(Set<String> touched, long now) {
+        if (versionSources.isEmpty()) {
+            return List.of();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (VersionsToConfirm source : versionSources) {
+            for (String id : source.at(now)) {
+                if (!touched.contains(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** Sessions in groups of one script each: one per group on Redis Cluster, where each key has its own slot. */
+    private List<List<String>> perScript(List<String> ids) {
+        int size = connection.cluster() ? 1 : SESSIONS_PER_SCRIPT;
+        List<List<String>> groups = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += size) {
+            groups.add(ids.subList(from, Math.min(ids.size(), from + size)));
+        }
+        return groups;
     }
 
     private void indexed(SessionChange.Snapshot session) {

@@ -1,5 +1,6 @@
 package io.sessionstore.session.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -101,6 +102,28 @@ public interface SessionStore extends AutoCloseable {
      *                 must be quick and must not throw
      */
     default void addTouchListener(TouchListener listener) {
+    }
+
+    /**
+     * Asks the store to look up, with each of its background sends, the versions of the sessions {@code source} names
+     * then, without an access (the last-access time and the expiry stay as they are), and to tell them to the
+     * {@linkplain #addTouchListener touch listeners} as it tells a touch's answer. A near cache keeps its copies of
+     * sessions that are in use, but not on every send, confirmed this way. The default looks nothing up, which is
+     * safe: copies are then confirmed by touches and loads only.
+     *
+     * @param source asked on the store's own thread, once per send; must be quick and must not throw
+     */
+    default void confirmVersions(VersionsToConfirm source) {
+    }
+
+    /** The sessions whose versions to look up with a send: see {@link #confirmVersions}. Thread-safe. */
+    @FunctionalInterface
+    interface VersionsToConfirm {
+        /**
+         * @param now epoch milliseconds, the time of the send
+         * @return the session ids; never null
+         */
+        Collection<String> at(long now);
     }
 
     /** What a touch found: see {@link #addTouchListener}. Implementations are thread-safe. */

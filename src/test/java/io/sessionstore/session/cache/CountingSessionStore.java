@@ -62,6 +62,13 @@ final class CountingSessionStore implements SessionStore {
     }
 
     @Override
+    public void confirmVersions(VersionsToConfirm source) {
+        if (confirmsTouches) {
+            store.confirmVersions(source);
+        }
+    }
+
+    @Override
     public OptionalLong lastAccessedTime(String id) {
         return store.lastAccessedTime(id);
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionstore.session.store.SessionRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -341,6 +342,55 @@ class NearCacheTest {
         cache.put(second, cache.generation(), NOW);
         cache.confirmed("s1", 1, NOW - 5); // a touch that reached the store before this node's write
         assertSame(second, cache.get("s1", 2, NOW + 1));
+    }
+
+    @Test
+    void inUse_usedWithinTheWindow_listedTombstonesAndIdleEntriesNot() {
+        cache.subscribed();
+        long generation = cache.generation();
+        for (String id : List.of("used", "idle", "deleted", "newer")) {
+            cache.put(record(id, 1), generation, NOW);
+        }
+        for (String id : List.of("used", "deleted", "newer")) {
+            cache.touched(id, NOW + 5_000);
+        }
+        cache.announced("deleted", 0, NOW + 5_000);
+        cache.announced("newer", 2, NOW + 5_000);
+        assertEquals(List.of("used"), cache.inUse(NOW + 6_000, 2_000));
+        assertEquals(List.of(), cache.inUse(NOW + 7_000, 2_000), "used 2 s ago");
+    }
+
+    @Test
+    void inUse_pastMaxAge_notListed() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.touched("s1", NOW + MAX_AGE - 1);
+        assertEquals(List.of("s1"), cache.inUse(NOW + MAX_AGE - 1, 1_000));
+        assertEquals(List.of(), cache.inUse(NOW + MAX_AGE, 1_000), "never used again: not worth confirming");
+    }
+
+    @Test
+    void inUse_notSubscribed_nothing() {
+        cache.subscribed();
+        cache.put(record("s1", 1), cache.generation(), NOW);
+        cache.touched("s1", NOW);
+        cache.unsubscribed();
+        assertEquals(List.of(), cache.inUse(NOW, 1_000));
+    }
+
+    @Test
+    void confirmed_afterTheTrustRanOut_entryUsedAgainForTheTrustTime() {
+        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
+        trusting.subscribed();
+        SessionRecord record = record("s1", 1);
+        trusting.put(record, trusting.generation(), NOW);
+        assertNull(trusting.get("s1", 1, NOW + TRUST), "unconfirmed for the trust time");
+        trusting.confirmed("s1", 1, NOW + 3 * TRUST);
+        assertSame(record, trusting.get("s1", 1, NOW + 3 * TRUST + 1));
+        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST));
+        trusting.confirmed("s1", 0, NOW + 4 * TRUST);
+        trusting.confirmed("s1", 1, NOW + 4 * TRUST + 1); // a lookup answered before the gone one
+        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST + 2), "gone stays gone");
     }
 
     private static SessionRecord record(String id, long version) {

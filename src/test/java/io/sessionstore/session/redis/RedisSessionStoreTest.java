@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -425,7 +426,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
             quiet.send();
 
-            assertEquals(2, evalshaCalls(admin) - scriptsBefore, "one touch per session");
+            assertEquals(1, evalshaCalls(admin) - scriptsBefore, "one script, touching each session once");
             assertEquals(String.valueOf(now + 50), admin.text("HGET", quiet.key(first), "a"), "the latest touch");
             assertEquals(String.valueOf(now + 99), admin.text("HGET", quiet.key(second), "a"), "the latest touch");
             long due = now + TIMEOUT * 1000L + Duration.ofMinutes(2).toMillis(); // the lag of two intervals
@@ -461,6 +462,55 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertEquals(Set.of(updated + " 2 true", deletedByOperator + " 0 true", unknown + " 0 true"),
                 Set.copyOf(told));
         quiet.close();
+    }
+
+    @Test
+    void send_versionsToConfirm_foundWithoutAnAccessAndToldAsTouchesAre() throws Exception {
+        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        long before = System.currentTimeMillis();
+        quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version + " " + (sentAt >= before)));
+        long now = System.currentTimeMillis() - 5_000;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 450; i++) { // more than one script's worth
+            String id = newId();
+            ids.add(id);
+            quiet.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, TIMEOUT, Map.of())));
+        }
+        String updated = ids.get(0);
+        String deletedByOperator = ids.get(1);
+        String touched = ids.get(2);
+        quiet.write(new SessionChange.Update(updated, Map.of("a", new byte[] {1}), Set.of(), OptionalInt.empty()));
+        String unknown = newId();
+        try (RespClient admin = new RespClient(TestRedis.url())) {
+            admin.call("DEL", quiet.key(deletedByOperator));
+            admin.call("SET", prefix + "session:{" + unknown + "}", "not a session");
+            quiet.confirmVersions(at -> at >= before ? concat(ids, unknown) : List.of());
+            quiet.touch(touched, now + 1);
+            long scriptsBefore = evalshaCalls(admin);
+
+            quiet.send();
+
+            assertEquals(1 + 3, evalshaCalls(admin) - scriptsBefore, "one touch, three lookups of 200 at most");
+            assertEquals(String.valueOf(now), admin.text("HGET", quiet.key(ids.get(3)), "a"),
+                    "a lookup is no access");
+        }
+        Set<String> expected = new HashSet<>();
+        ids.forEach(id -> expected.add(id + " 1 true"));
+        expected.remove(updated + " 1 true");
+        expected.add(updated + " 2 true");
+        expected.remove(deletedByOperator + " 1 true");
+        expected.add(deletedByOperator + " 0 true");
+        expected.add(unknown + " 0 true");
+        assertEquals(expected, Set.copyOf(told));
+        assertEquals(ids.size() + 1, told.size(), "the touched session once, by its touch");
+        quiet.close();
+    }
+
+    private static List<String> concat(List<String> ids, String more) {
+        List<String> all = new ArrayList<>(ids);
+        all.add(more);
+        return all;
     }
 
     private static long evalshaCalls(RespClient admin) throws Exception {
