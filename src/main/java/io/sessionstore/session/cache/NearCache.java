@@ -40,20 +40,51 @@ final class NearCache {
      * (or none). A tombstone keeps the record it replaced, so that this node's own write of the next version can
      * still move it on when the announcement of that write arrives before the write's answer.
      */
-    private record Entry(SessionRecord record, long version, long storedAt, long confirmedAt) {
+    private static final class Entry {
+        final SessionRecord record;
+        final long version;
+        final long storedAt;
+        /**
+         * When the store last confirmed the version, and the last access this node knows of: they move on in place,
+         * on every hit and every confirmation, so neither rewrites the cache's entry (nor weighs it again).
+         */
+        private final AtomicLong confirmedAt;
+        private final AtomicLong lastAccessedTime;
+
+        Entry(SessionRecord record, long version, long storedAt, long confirmedAt) {
+            this.record = record;
+            this.version = version;
+            this.storedAt = storedAt;
+            this.confirmedAt = new AtomicLong(confirmedAt);
+            this.lastAccessedTime = new AtomicLong(record == null ? 0 : record.lastAccessedTime());
+        }
+
         boolean usable() {
             return record != null && record.version() == version;
         }
 
-        Entry confirmed(long at) {
-            return at <= confirmedAt ? this : new Entry(record, version, storedAt, at);
+        long confirmedAt() {
+            return confirmedAt.get();
+        }
+
+        long lastAccessedTime() {
+            return lastAccessedTime.get();
+        }
+
+        /** The record as of the last access this node knows of. */
+        SessionRecord current() {
+            long accessed = lastAccessedTime.get();
+            return accessed == record.lastAccessedTime() ? record : record.accessedAt(accessed);
         }
     }
 
     private static final long DELETED = Long.MAX_VALUE;
 
-    /** Heap of an entry besides its attributes: the cache's node, the entry, the record, its id and its map. */
-    private static final int ENTRY_BYTES = 232;
+    /**
+     * Heap of an entry besides its attributes: the cache's node, the entry and its two counters, the record, its id
+     * and its map.
+     */
+    private static final int ENTRY_BYTES = 280;
     /** Heap of one attribute besides its value's bytes: the map's node, the name and the byte array's header. */
     private static final int ATTRIBUTE_BYTES = 96;
 
@@ -77,7 +108,7 @@ final class NearCache {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String id, Entry entry) -> (int) Math.min(Integer.MAX_VALUE,
-                        Math.max(leastWeight, estimatedBytes(id, entry.record()))))
+                        Math.max(leastWeight, estimatedBytes(id, entry.record))))
                 // Past its maximum age an entry is never used (get): it only takes room.
                 .expireAfterWrite(Duration.ofMillis(maxAgeMillis))
                 .evictionListener((String id, Entry entry, RemovalCause cause) -> {
@@ -101,7 +132,7 @@ final class NearCache {
     long estimatedBytes() {
         long bytes = 0;
         for (Map.Entry<String, Entry> entry : entries.entrySet()) {
-            bytes += estimatedBytes(entry.getKey(), entry.getValue().record());
+            bytes += estimatedBytes(entry.getKey(), entry.getValue().record);
         }
         return bytes;
     }
@@ -125,12 +156,12 @@ final class NearCache {
             return null;
         }
         Entry entry = cache.getIfPresent(id);
-        if (entry == null || !entry.usable() || now - entry.storedAt() >= maxAgeMillis
-                || now - entry.confirmedAt() >= trustMillis || entry.version() < knownVersion
-                || expired(entry.record(), now)) {
+        if (entry == null || !entry.usable() || now - entry.storedAt >= maxAgeMillis
+                || now - entry.confirmedAt() >= trustMillis || entry.version < knownVersion
+                || expired(entry.record.maxInactiveSeconds(), entry.lastAccessedTime(), now)) {
             return null;
         }
-        return entry.record();
+        return entry.current();
     }
 
     /**
@@ -144,8 +175,8 @@ final class NearCache {
         }
         List<String> ids = new ArrayList<>();
         entries.forEach((id, entry) -> {
-            if (entry.usable() && now - entry.storedAt() < maxAgeMillis
-                    && now - entry.record().lastAccessedTime() < usedWithinMillis) {
+            if (entry.usable() && now - entry.storedAt < maxAgeMillis
+                    && now - entry.lastAccessedTime() < usedWithinMillis) {
                 ids.add(id);
             }
         });
@@ -154,13 +185,10 @@ final class NearCache {
 
     /** A request used the cached session at {@code now}: the entry's last access moves on, its version stays. */
     void touched(String id, long now) {
-        entries.computeIfPresent(id, (key, old) -> {
-            SessionRecord r = old.record();
-            if (r == null || r.lastAccessedTime() >= now) {
-                return old;
-            }
-            return new Entry(r.accessedAt(now), old.version(), old.storedAt(), old.confirmedAt());
-        });
+        Entry entry = entries.get(id);
+        if (entry != null && entry.record != null) {
+            entry.lastAccessedTime.accumulateAndGet(now, Math::max);
+        }
     }
 
     /**
@@ -172,8 +200,14 @@ final class NearCache {
             announced(id, 0, sentAt);
             return;
         }
-        Entry entry = entries.computeIfPresent(id, (key, old) -> old.version() == version ? old.confirmed(sentAt) : old);
-        if (entry != null && entry.version() < version) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return;
+        }
+        if (entry.version == version) {
+            // Racing a replacement of the entry is harmless: only the entry of that version is confirmed.
+            entry.confirmedAt.accumulateAndGet(sentAt, Math::max);
+        } else if (entry.version < version) {
             announced(id, version, sentAt);
         }
     }
@@ -186,7 +220,7 @@ final class NearCache {
             if (generation.get() != generationAtLoad) {
                 return old;
             }
-            if (old != null && now - old.storedAt() < maxAgeMillis && old.version() > record.version()) {
+            if (old != null && now - old.storedAt < maxAgeMillis && old.version > record.version()) {
                 return old; // a newer version, or a delete, was announced meanwhile
             }
             return new Entry(record, record.version(), now, now);
@@ -199,11 +233,11 @@ final class NearCache {
      */
     void wrote(String id, long version, UnaryOperator<SessionRecord> change, long now) {
         entries.compute(id, (key, old) -> {
-            if (old != null && old.record() != null && old.record().version() == version - 1
-                    && old.version() <= version && now - old.storedAt() < maxAgeMillis && subscribed) {
-                return new Entry(change.apply(old.record()), version, now, now);
+            if (old != null && old.record != null && old.record.version() == version - 1
+                    && old.version <= version && now - old.storedAt < maxAgeMillis && subscribed) {
+                return new Entry(change.apply(old.current()), version, now, now);
             }
-            return old != null && old.version() >= version ? old : new Entry(null, version, now, now);
+            return old != null && old.version >= version ? old : new Entry(null, version, now, now);
         });
     }
 
@@ -211,10 +245,10 @@ final class NearCache {
     void announced(String id, long version, long now) {
         long announced = version == 0 ? DELETED : version;
         entries.compute(id, (key, old) -> {
-            if (old != null && old.version() >= announced) {
+            if (old != null && old.version >= announced) {
                 return old;
             }
-            return new Entry(old == null || version == 0 ? null : old.record(), announced, now, now);
+            return new Entry(old == null || version == 0 ? null : old.current(), announced, now, now);
         });
     }
 
@@ -222,9 +256,8 @@ final class NearCache {
      * Expired as far as this node knows: the store decides, since another node may have seen a later access. Loaded
      * again, so that a session expires on time near cache or not.
      */
-    private static boolean expired(SessionRecord record, long now) {
-        return record.maxInactiveSeconds() > 0
-                && now - record.lastAccessedTime() > record.maxInactiveSeconds() * 1000L;
+    private static boolean expired(int maxInactiveSeconds, long lastAccessedTime, long now) {
+        return maxInactiveSeconds > 0 && now - lastAccessedTime > maxInactiveSeconds * 1000L;
     }
 
     void subscribed() {

@@ -296,8 +296,8 @@ class NearCacheTest {
     void estimatedBytes_oneEmail_theEntryPlusTheAttribute() {
         SessionRecord record = new SessionRecord("AAAAAAAAAAAAAAAAAAAAAA", NOW, NOW, 1800,
                 Map.of("email", "Sa@b.example".getBytes(StandardCharsets.UTF_8)), 1, false, null);
-        assertEquals(232 + 22 + 96 + 5 + 12, NearCache.estimatedBytes(record.id(), record));
-        assertEquals(232 + 22, NearCache.estimatedBytes(record.id(), null), "a tombstone");
+        assertEquals(280 + 22 + 96 + 5 + 12, NearCache.estimatedBytes(record.id(), record));
+        assertEquals(280 + 22, NearCache.estimatedBytes(record.id(), null), "a tombstone");
     }
 
     // Trust: how long an entry is used after the store last confirmed its version
