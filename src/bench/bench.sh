@@ -2,10 +2,13 @@
 # The demo with Redis sessions against the same app with Tomcat's in-memory sessions, side by side on one machine.
 #
 #   src/bench/bench.sh [--mode page|login|logout] [--sessions N] [--near-cache on|off] [--near-cache-size N]
-#                      [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--no-build]
+#                      [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 30]
+#                      [--no-build]
 #
 # Builds the app, starts it twice (SESSION_STORE=redis and SESSION_STORE=container, each on its own port with a Redis
 # of its own, METRICS_ENABLED=true, no access log), warms up, then runs wrk on each alternately for several rounds.
+# The warm-up (--warmup seconds per app, default 30, in three alternating parts) lets the JIT compile both apps'
+# request paths first: on two cores, the first 10 s of a fresh JVM ran at a third of its later rate.
 # Modes:
 #   page    the welcome page (the default). Before the rounds, --sessions N users (default 1) sign in on each app
 #           (src/bench/sign-in.py); src/bench/page.lua sends each request with the cookies of one of them, picked at
@@ -26,18 +29,18 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=$ROOT/src/bench
-MODE=page SESSIONS= NEAR_CACHE=on CACHE_SIZE= DURATION= CONNECTIONS=16 THREADS=2 ROUNDS=5 BUILD=1
+MODE=page SESSIONS= NEAR_CACHE=on CACHE_SIZE= DURATION= CONNECTIONS=16 THREADS=2 ROUNDS=5 WARMUP=30 BUILD=1
 
 usage() {
   echo "usage: $0 [--mode page|login|logout] [--sessions N] [--near-cache on|off] [--near-cache-size N]" \
-       "[--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--no-build]" >&2
+       "[--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 30] [--no-build]" >&2
   exit 2
 }
 count() { [[ $1 =~ ^[1-9][0-9]*$ ]] || usage; echo "$1"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0; shift; continue ;;
-    --mode|--sessions|--near-cache|--near-cache-size|--duration|--connections|--threads|--rounds)
+    --mode|--sessions|--near-cache|--near-cache-size|--duration|--connections|--threads|--rounds|--warmup)
       [ $# -ge 2 ] || usage ;;
     *) usage ;;
   esac
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$(count "$2") ;;
     --threads) THREADS=$(count "$2") ;;
     --rounds) ROUNDS=$(count "$2") ;;
+    --warmup) WARMUP=$(count "$2") ;;
   esac
   shift 2
 done
@@ -195,9 +199,11 @@ prepare() { # store count -> the sessions a logout run ends
 
 echo "bench: warming up (both stores)" >&2
 WARM_SESSIONS=$(( ${SESSIONS:-0} < 5000 ? ${SESSIONS:-0} : 5000 ))
-for store in redis container; do
-  prepare $store "$WARM_SESSIONS"
-  run_wrk $store 5s >/dev/null
+for part in 1 2 3; do
+  for store in redis container; do
+    prepare $store "$WARM_SESSIONS"
+    run_wrk $store "$(( (WARMUP + 2) / 3 ))s" >/dev/null
+  done
 done
 
 declare -A RPS P50 P99 RT CMDS HIT RCPU SCPU ERR
