@@ -89,7 +89,7 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     private static final int MAX_APPLICATION_NAME = 64;
     private static final Duration MIN_CACHE_AGE = Duration.ofSeconds(1);
     private static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
-    private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_CACHE_AGE_CAP = Duration.ofMinutes(10);
     private static final Duration MIN_HOUSEKEEPING = Duration.ofMillis(50);
     private static final Duration MAX_HOUSEKEEPING = Duration.ofSeconds(60);
     private static final int MAX_REPLICA_ACKS = 16;
@@ -191,8 +191,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
     }
 
     /**
-     * The near cache's maximum age when none is set: a tenth of the session timeout, between 1 and 60 seconds, so
-     * a session in use has its expiry renewed in Redis at least that often.
+     * The near cache's maximum age when none is set: a tenth of the session timeout, between 1 second and 10 minutes.
+     * Copies are kept current by announcements and version lookups; the age bounds only a change of a session's
+     * fields made behind the application's back without a new version, and every reload costs a round trip.
      */
     public static Duration defaultNearCacheMaxAge(Duration timeout) {
         Duration tenth = timeout.dividedBy(10);

@@ -50,7 +50,7 @@ class SessionSettingsTest {
         assertTrue(settings.nearCache());
         assertEquals(100_000, settings.nearCacheMaxEntries());
         assertEquals(Runtime.getRuntime().maxMemory() / 10, settings.nearCacheMaxBytes(), "a tenth of the heap");
-        assertEquals(Duration.ofSeconds(60), settings.nearCacheMaxAge());
+        assertEquals(Duration.ofMinutes(3), settings.nearCacheMaxAge());
         assertEquals(SessionSettings.defaultNearCacheMaxAge(Duration.ofMinutes(30)), settings.nearCacheMaxAge());
         assertEquals("", settings.allowedClasses());
         assertEquals("redis://127.0.0.1:6379", settings.redis().url());
@@ -60,14 +60,15 @@ class SessionSettingsTest {
     }
 
     @Test
-    void defaultNearCacheMaxAge_anyTimeout_aTenthBetweenOneAndSixtySeconds() {
+    void defaultNearCacheMaxAge_anyTimeout_aTenthBetweenOneSecondAndTenMinutes() {
         assertEquals(Duration.ofSeconds(1), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(1)));
         assertEquals(Duration.ofSeconds(1), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(5)));
         assertEquals(Duration.ofSeconds(2), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(20)));
         assertEquals(Duration.ofSeconds(30), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(300)));
         assertEquals(Duration.ofSeconds(60), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(600)));
-        assertEquals(Duration.ofSeconds(60), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(1800)));
-        assertEquals(Duration.ofSeconds(60), SessionSettings.defaultNearCacheMaxAge(Duration.ofDays(365)));
+        assertEquals(Duration.ofMinutes(3), SessionSettings.defaultNearCacheMaxAge(Duration.ofSeconds(1800)));
+        assertEquals(Duration.ofMinutes(10), SessionSettings.defaultNearCacheMaxAge(Duration.ofHours(2)));
+        assertEquals(Duration.ofMinutes(10), SessionSettings.defaultNearCacheMaxAge(Duration.ofDays(365)));
     }
 
     @Test
