@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,7 +23,7 @@ import java.util.function.UnaryOperator;
  *       always sees every change acknowledged to it, on whichever node made it;</li>
  *   <li>the entry is younger than {@code maxAgeMillis};</li>
  *   <li>the store confirmed the entry's version less than {@code trustMillis} ago (a load, this node's own write,
- *       or a touch that found that version): a change the feed did not announce (an operator's {@code DEL}, a
+ *       or a touch or version lookup that found that version): a change the feed did not announce (an operator's {@code DEL}, a
  *       {@code FLUSHALL}, an eviction, messages lost in a partition) is served for at most that long;</li>
  *   <li>the session has not expired by the last access this node knows of; near its expiry, the store decides.</li>
  * </ul>
@@ -41,39 +42,45 @@ final class NearCache {
      * still move it on when the announcement of that write arrives before the write's answer.
      */
     private static final class Entry {
+        private static final AtomicLongFieldUpdater<Entry> CONFIRMED_AT =
+                AtomicLongFieldUpdater.newUpdater(Entry.class, "confirmedAt");
+        private static final AtomicLongFieldUpdater<Entry> LAST_ACCESSED_TIME =
+                AtomicLongFieldUpdater.newUpdater(Entry.class, "lastAccessedTime");
+
         final SessionRecord record;
         final long version;
         final long storedAt;
         /**
-         * When the store last confirmed the version, and the last access this node knows of: they move on in place,
-         * on every hit and every confirmation, so neither rewrites the cache's entry (nor weighs it again).
+         * When the store last confirmed the version, and the last access this node knows of: they only move
+         * forward, in place, on every hit and every confirmation, so neither rewrites the cache's entry (nor weighs
+         * it again).
          */
-        private final AtomicLong confirmedAt;
-        private final AtomicLong lastAccessedTime;
+        private volatile long confirmedAt;
+        private volatile long lastAccessedTime;
 
         Entry(SessionRecord record, long version, long storedAt, long confirmedAt) {
             this.record = record;
             this.version = version;
             this.storedAt = storedAt;
-            this.confirmedAt = new AtomicLong(confirmedAt);
-            this.lastAccessedTime = new AtomicLong(record == null ? 0 : record.lastAccessedTime());
+            this.confirmedAt = confirmedAt;
+            this.lastAccessedTime = record == null ? 0 : record.lastAccessedTime();
         }
 
         boolean usable() {
             return record != null && record.version() == version;
         }
 
-        long confirmedAt() {
-            return confirmedAt.get();
+        void confirm(long at) {
+            CONFIRMED_AT.accumulateAndGet(this, at, Math::max);
         }
 
-        long lastAccessedTime() {
-            return lastAccessedTime.get();
+        void access(long at) {
+            LAST_ACCESSED_TIME.accumulateAndGet(this, at, Math::max);
         }
 
         /** The record as of the last access this node knows of. */
         SessionRecord current() {
-            long accessed = lastAccessedTime.get();
+            long accessed = lastAccessedTime;
             return accessed == record.lastAccessedTime() ? record : record.accessedAt(accessed);
         }
     }
@@ -81,10 +88,9 @@ final class NearCache {
     private static final long DELETED = Long.MAX_VALUE;
 
     /**
-     * Heap of an entry besides its attributes: the cache's node, the entry and its two counters, the record, its id
-     * and its map.
+     * Heap of an entry besides its attributes: the cache's node, the entry, the record, its id and its map.
      */
-    private static final int ENTRY_BYTES = 280;
+    private static final int ENTRY_BYTES = 240;
     /** Heap of one attribute besides its value's bytes: the map's node, the name and the byte array's header. */
     private static final int ATTRIBUTE_BYTES = 96;
 
@@ -150,15 +156,19 @@ final class NearCache {
         return generation.get();
     }
 
-    /** @return the cached record if it may be used for a client that knows {@code knownVersion}, else null */
-    SessionRecord get(String id, long knownVersion, long now) {
+    /**
+     * @param now       the time of the access (the request's arrival), for the expiry
+     * @param checkedAt the time now, never before {@code now}: what the entry's age and trust are measured at
+     * @return the cached record if it may be used for a client that knows {@code knownVersion}, else null
+     */
+    SessionRecord get(String id, long knownVersion, long now, long checkedAt) {
         if (!subscribed || knownVersion < 0) {
             return null;
         }
         Entry entry = cache.getIfPresent(id);
-        if (entry == null || !entry.usable() || now - entry.storedAt >= maxAgeMillis
-                || now - entry.confirmedAt() >= trustMillis || entry.version < knownVersion
-                || expired(entry.record.maxInactiveSeconds(), entry.lastAccessedTime(), now)) {
+        if (entry == null || !entry.usable() || checkedAt - entry.storedAt >= maxAgeMillis
+                || checkedAt - entry.confirmedAt >= trustMillis || entry.version < knownVersion
+                || expired(entry.record.maxInactiveSeconds(), entry.lastAccessedTime, now)) {
             return null;
         }
         return entry.current();
@@ -166,47 +176,50 @@ final class NearCache {
 
     /**
      * The sessions worth confirming at {@code now}, so that their entries stay trusted: held as usable entries not
-     * past their maximum age and used by a request (or loaded) within the last {@code usedWithinMillis}. Empty while
-     * the node is not subscribed. One pass over the entries.
+     * past their maximum age and used by a request (or loaded) within the last {@code usedWithinMillis}; the
+     * {@code max} used last when there are more. Empty while the node is not subscribed. One pass over the entries.
      */
-    List<String> inUse(long now, long usedWithinMillis) {
+    List<String> inUse(long now, long usedWithinMillis, int max) {
         if (!subscribed) {
             return List.of();
         }
-        List<String> ids = new ArrayList<>();
+        List<Map.Entry<String, Long>> used = new ArrayList<>();
         entries.forEach((id, entry) -> {
-            if (entry.usable() && now - entry.storedAt < maxAgeMillis
-                    && now - entry.lastAccessedTime() < usedWithinMillis) {
-                ids.add(id);
+            long accessed = entry.lastAccessedTime;
+            if (entry.usable() && now - entry.storedAt < maxAgeMillis && now - accessed < usedWithinMillis) {
+                used.add(Map.entry(id, accessed));
             }
         });
-        return ids;
+        if (used.size() > max) {
+            used.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        }
+        return used.stream().limit(max).map(Map.Entry::getKey).toList();
     }
 
     /** A request used the cached session at {@code now}: the entry's last access moves on, its version stays. */
     void touched(String id, long now) {
-        Entry entry = entries.get(id);
+        Entry entry = cache.policy().getIfPresentQuietly(id); // not a second use for the eviction policy
         if (entry != null && entry.record != null) {
-            entry.lastAccessedTime.accumulateAndGet(now, Math::max);
+            entry.access(now);
         }
     }
 
     /**
-     * A touch sent at {@code sentAt} found {@code version} in the store (0: gone): the entry of that version is
-     * trusted for longer; any other version, or none, ends it.
+     * A touch or a version lookup sent at {@code sentAt} found {@code version} in the store (0: gone): the entry of
+     * that version is trusted for longer; any other version, or none, ends it.
      */
     void confirmed(String id, long version, long sentAt) {
         if (version == 0) {
             announced(id, 0, sentAt);
             return;
         }
-        Entry entry = entries.get(id);
+        Entry entry = cache.policy().getIfPresentQuietly(id); // an answer from the store is no use
         if (entry == null) {
             return;
         }
         if (entry.version == version) {
             // Racing a replacement of the entry is harmless: only the entry of that version is confirmed.
-            entry.confirmedAt.accumulateAndGet(sentAt, Math::max);
+            entry.confirm(sentAt);
         } else if (entry.version < version) {
             announced(id, version, sentAt);
         }

@@ -95,21 +95,25 @@ final class RedisSessionFormat {
      * milliseconds, then one access time per key. Sets each {@code a} to the later of the two and renews the expiry,
      * only when the session had not expired at that time. Returns, per key in order, the session's version {@code v}
      * when it had not (what the near cache confirms its copies with), 0 when the session is gone or expired (or the
-     * key is not a session's hash).
+     * key is not a session's hash). The access times are written before any expiry is renewed: Redis checks a script
+     * against {@code maxmemory} at its first write only, so at {@code maxmemory} none is written ({@code pcall}),
+     * as with a load.
      */
     static final String TOUCH = """
-            local grace, lag, versions = tonumber(ARGV[1]), tonumber(ARGV[2]), {}
+            local grace, lag, versions, timeouts = tonumber(ARGV[1]), tonumber(ARGV[2]), {}, {}
             for i, key in ipairs(KEYS) do
-              versions[i] = 0
+              versions[i], timeouts[i] = 0, 0
               local m = redis.pcall('HMGET', key, 't', 'a', 'v')
               if not m.err then
                 local t, a, now = tonumber(m[1]) or 0, tonumber(m[2]), tonumber(ARGV[i + 2])
                 if a and not (t > 0 and now - a > t * 1000 + lag) then
                   if now > a then redis.pcall('HSET', key, 'a', ARGV[i + 2]) end
-                  if t > 0 then redis.call('EXPIRE', key, t + grace) end
-                  versions[i] = tonumber(m[3]) or 0
+                  versions[i], timeouts[i] = tonumber(m[3]) or 0, t
                 end
               end
+            end
+            for i, key in ipairs(KEYS) do
+              if timeouts[i] > 0 then redis.call('EXPIRE', key, timeouts[i] + grace) end
             end
             return versions
             """;
@@ -117,7 +121,8 @@ final class RedisSessionFormat {
     /**
      * The versions {@code v} of the sessions of {@code KEYS}, in their order, without an access: 0 for one gone (or a
      * key that is not a session's hash). Expiry is not checked: a near cache checks it against the last access it
-     * knows of. Read-only; about 1.3 µs of Redis's CPU per key.
+     * knows of. Read-only, yet sent as a write, so that it runs on the master: a replica may not have the latest
+     * version. About 1.3 µs of Redis's CPU per key.
      */
     static final String VERSIONS = """
             local versions = {}

@@ -67,12 +67,12 @@ import org.slf4j.LoggerFactory;
  * <h2>In the background</h2>
  * One daemon thread, started by the first touch or write, sends every {@code interval} in one pipelined batch: a
  * {@link RedisSessionFormat#TOUCH} per {@value #SESSIONS_PER_SCRIPT} sessions touched since (coalesced: one touch
- * per session), whose answers, each session's version or 0 when it is gone, go to the
- * {@linkplain #addTouchListener touch listeners}, a {@link RedisSessionFormat#VERSIONS} per
- * {@value #SESSIONS_PER_SCRIPT} sessions named by the {@linkplain #confirmVersions version sources}, whose answers go
- * to the same listeners (on Redis Cluster, one script per session), a {@code ZADD} to the expiry index per session written under a new id or given a timeout, and a {@code ZREM} from its
- * principal's index per session deleted or claimed. {@link #claimExpired}
- * costs one round trip ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when
+ * per session; on Redis Cluster one script per session), whose answers, each session's version or 0 when it is
+ * gone, go to the {@linkplain #addTouchListener touch listeners}, a {@code ZADD} to the expiry index per session
+ * written under a new id or given a timeout, and a {@code ZREM} from its principal's index per session deleted or
+ * claimed. Then, in a second batch, a {@link RedisSessionFormat#VERSIONS} per {@value #SESSIONS_PER_SCRIPT}
+ * sessions the {@linkplain #confirmVersions version source} names (not touched by the first), whose answers go to
+ * the same listeners. {@link #claimExpired} costs one round trip ({@code ZRANGEBYSCORE} of each index group, pipelined) when nothing is due, three when
  * something is: the claims, then the index cleaned. {@link #close()} sends what is waiting.
  *
  * <p>Scripts go out as {@code EVALSHA}; Redisson falls back to {@code EVAL} when Redis has forgotten them, except in a
@@ -103,9 +103,9 @@ public final class RedisSessionStore implements SessionStore {
     private final ReplicaAcks replicaAcks;
     private final CoalescedWrites waiting = new CoalescedWrites(MAX_WAITING_TOUCHES);
     private final List<TouchListener> touchListeners = new CopyOnWriteArrayList<>();
-    private final List<VersionsToConfirm> versionSources = new CopyOnWriteArrayList<>();
-    private ScheduledExecutorService sender;
-    private boolean closed;
+    private volatile VersionsToConfirm versionSource;
+    private volatile ScheduledExecutorService sender;
+    private volatile boolean closed;
     /** Whether the last background send was refused by Redis: each streak of refusals is logged once. */
     private volatile boolean sendFailing;
     private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
@@ -185,16 +185,22 @@ public final class RedisSessionStore implements SessionStore {
         startSender();
     }
 
-    /** Told once per touch sent, after the send's batch came back: on the background thread, or on the closing one. */
+    /**
+     * Told once per touch sent and per version looked up, after the batch came back: on the background thread, or on
+     * the closing one.
+     */
     @Override
     public void addTouchListener(TouchListener listener) {
         touchListeners.add(listener);
     }
 
-    /** Looked up with each background send, in the same batch as the touches; sessions touched by it are skipped. */
+    /**
+     * Looked up after each background send, in a batch of their own; sessions touched by the send are skipped.
+     * Replaces the source given before.
+     */
     @Override
     public void confirmVersions(VersionsToConfirm source) {
-        versionSources.add(source);
+        versionSource = source;
     }
 
     @Override
@@ -379,29 +385,39 @@ public final class RedisSessionStore implements SessionStore {
         send();
     }
 
-    /** Sends the touches and index entries waiting: on the background thread, and once more when closing. */
+    /**
+     * Sends the touches, index entries and deletes waiting, then, in a batch of its own, the version lookups the
+     * {@linkplain #confirmVersions source} asks for: on the background thread, and once more when closing. Never
+     * throws, so that the thread lives on.
+     */
     void send() {
+        Set<String> touched = sendWaiting();
+        try {
+            lookUpVersions(touched);
+        } catch (RuntimeException e) {
+            // Copies left unconfirmed are loaded again once their trust runs out; Redis not answering has its own
+            // lines (RedisConnection).
+            log.debug("Session versions could not be looked up", e);
+        }
+    }
+
+    /** @return the sessions touched, whose answers confirm their versions */
+    private Set<String> sendWaiting() {
         CoalescedWrites.Drained drained = waiting.drain();
-        long sentAt = System.currentTimeMillis();
-        List<List<String>> checked = perScript(versionsToCheck(drained.touches().keySet(), sentAt));
-        if (drained.isEmpty() && checked.isEmpty()) {
-            return;
+        if (drained.isEmpty()) {
+            return Set.of();
         }
         List<List<String>> touched = perScript(List.copyOf(drained.touches().keySet()));
         List<String> deletes = List.copyOf(drained.deletes());
+        long sentAt = System.currentTimeMillis();
         try {
             List<?> replies = connection.call(() -> batch("touch_batch", batch -> {
                 RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
                 for (List<String> ids : touched) {
-                    List<Object> keys = ids.stream().<Object>map(format::key).toList();
+                    List<Object> keys = keys(ids);
                     batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.TOUCH,
                             RScript.ReturnType.MULTI, keys,
                             format.touchArgs(ids.stream().map(drained.touches()::get).toList()));
-                }
-                for (List<String> ids : checked) {
-                    List<Object> keys = ids.stream().<Object>map(format::key).toList();
-                    batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.VERSIONS,
-                            RScript.ReturnType.MULTI, keys);
                 }
                 drained.dueTimes().forEach((id, due) -> batch.getScoredSortedSet(format.expiryKey(id),
                         StringCodec.INSTANCE).addAsync(due, id));
@@ -409,17 +425,7 @@ public final class RedisSessionStore implements SessionStore {
                         format.principalKey(principal), StringCodec.INSTANCE).removeAsync(id));
                 deletes.forEach(id -> queueDelete(batch, id, format.deleteArgs(id)));
             }));
-            List<List<String>> found = new ArrayList<>(touched);
-            found.addAll(checked);
-            for (int i = 0; i < found.size(); i++) {
-                List<?> versions = (List<?>) replies.get(i);
-                for (int j = 0; j < versions.size(); j++) {
-                    long version = ((Number) versions.get(j)).longValue();
-                    for (TouchListener listener : touchListeners) {
-                        listener.touched(found.get(i).get(j), version, sentAt);
-                    }
-                }
-            }
+            tellVersions(touched, replies, sentAt);
             int firstDelete = replies.size() - deletes.size() * 2;
             for (int i = 0; i < deletes.size(); i++) {
                 if (deleted(deletes.get(i), replies, firstDelete + i * 2) > 0) {
@@ -439,22 +445,60 @@ public final class RedisSessionStore implements SessionStore {
                         + "entries are sent again with the next ones", RedisRefusal.brief(e));
             }
         }
+        return drained.touches().keySet();
     }
 
-    /** What the version sources name, less the sessions touched anyway. */
-    private List<String> versionsToCheck(Set<String> touched, long now) {
-        if (versionSources.isEmpty()) {
-            return List.of();
+    /**
+     * Looks up the versions of the sessions the source names, less those just touched: one
+     * {@link RedisSessionFormat#VERSIONS} per {@value #SESSIONS_PER_SCRIPT} sessions (one per session on Redis
+     * Cluster), in one pipelined batch, on the master (a replica may not have the latest version yet).
+     */
+    private void lookUpVersions(Set<String> touched) {
+        VersionsToConfirm source = versionSource;
+        if (source == null || closed) {
+            return;
         }
-        Set<String> ids = new LinkedHashSet<>();
-        for (VersionsToConfirm source : versionSources) {
-            for (String id : source.at(now)) {
-                if (!touched.contains(id)) {
-                    ids.add(id);
+        long sentAt = System.currentTimeMillis();
+        List<String> ids = new ArrayList<>();
+        for (String id : source.at(sentAt)) {
+            if (!touched.contains(id)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<List<String>> groups = perScript(ids);
+        List<?> replies = connection.call(() -> batch("version_lookup", batch -> {
+            RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+            for (List<String> group : groups) {
+                List<Object> keys = keys(group);
+                batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.VERSIONS,
+                        RScript.ReturnType.MULTI, keys);
+            }
+        }));
+        tellVersions(groups, replies, sentAt);
+    }
+
+    /** Tells the touch listeners what the first {@code groups.size()} replies, one list per group, found. */
+    private void tellVersions(List<List<String>> groups, List<?> replies, long sentAt) {
+        for (int i = 0; i < groups.size(); i++) {
+            List<?> versions = (List<?>) replies.get(i);
+            if (versions.size() != groups.get(i).size()) {
+                throw new IllegalStateException("A script answered " + versions.size() + " versions for "
+                        + groups.get(i).size() + " sessions");
+            }
+            for (int j = 0; j < versions.size(); j++) {
+                long version = ((Number) versions.get(j)).longValue();
+                for (TouchListener listener : touchListeners) {
+                    listener.touched(groups.get(i).get(j), version, sentAt);
                 }
             }
         }
-        return List.copyOf(ids);
+    }
+
+    private List<Object> keys(List<String> ids) {
+        return ids.stream().<Object>map(format::key).toList();
     }
 
     /** Sessions in groups of one script each: one per group on Redis Cluster, where each key has its own slot. */
@@ -478,7 +522,14 @@ public final class RedisSessionStore implements SessionStore {
         startSender();
     }
 
-    private synchronized void startSender() {
+    /** Called on every touch: once the thread runs, a volatile read and no lock. */
+    private void startSender() {
+        if (sender == null) {
+            startSenderOnce();
+        }
+    }
+
+    private synchronized void startSenderOnce() {
         if (sender != null || closed) {
             return;
         }

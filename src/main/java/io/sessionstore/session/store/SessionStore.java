@@ -108,10 +108,12 @@ public interface SessionStore extends AutoCloseable {
      * Asks the store to look up, with each of its background sends, the versions of the sessions {@code source} names
      * then, without an access (the last-access time and the expiry stay as they are), and to tell them to the
      * {@linkplain #addTouchListener touch listeners} as it tells a touch's answer. A near cache keeps its copies of
-     * sessions that are in use, but not on every send, confirmed this way. The default looks nothing up, which is
-     * safe: copies are then confirmed by touches and loads only.
+     * sessions that are in use, but not on every send, confirmed this way. A lookup finds 0 for a session gone, but
+     * does not check its expiry (the caller checks that against the last access it knows of). Replaces the source
+     * given before. The default looks nothing up, which is safe: copies are then confirmed by touches and loads only.
      *
-     * @param source asked on the store's own thread, once per send; must be quick and must not throw
+     * @param source asked on the store's own thread, once per send; must be quick; what it throws costs that send's
+     *               lookups only
      */
     default void confirmVersions(VersionsToConfirm source) {
     }

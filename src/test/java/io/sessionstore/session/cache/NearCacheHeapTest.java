@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The near cache's estimate of its heap against the heap it takes, measured after garbage collections: 100,000
- * sessions like the demo's (a 22-character id, one attribute of 25 bytes, a principal).
+ * sessions like the demo's (a 22-character id, one attribute of 30 bytes, a principal).
  */
 class NearCacheHeapTest {
 

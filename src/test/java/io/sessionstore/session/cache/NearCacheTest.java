@@ -52,7 +52,7 @@ class NearCacheTest {
         cache.subscribed();
         long generation = cache.generation();
         cache.put(record("s1", 1), generation, NOW);
-        cache.get("s1", 1, NOW);
+        cache.get("s1", 1, NOW, NOW);
         cache.announced("s1", 2, NOW);
         cache.wrote("s1", 3, old -> old, NOW);
         assertEquals(generation, cache.generation());
@@ -61,14 +61,14 @@ class NearCacheTest {
     @Test
     void get_notSubscribed_nothing() {
         cache.put(record("s1", 1), cache.generation(), NOW);
-        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
     }
 
     @Test
     void get_unknownId_nothing() {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
-        assertNull(cache.get("s2", 1, NOW));
+        assertNull(cache.get("s2", 1, NOW, NOW));
     }
 
     @Test
@@ -76,10 +76,10 @@ class NearCacheTest {
         cache.subscribed();
         SessionRecord record = record("s1", 3);
         cache.put(record, cache.generation(), NOW);
-        assertSame(record, cache.get("s1", 3, NOW + 1));
-        assertSame(record, cache.get("s1", 0, NOW + 1));
-        assertNull(cache.get("s1", 4, NOW + 1), "a client told of a newer version reads from the store");
-        assertNull(cache.get("s1", -1, NOW + 1), "a client without a version cookie reads from the store");
+        assertSame(record, cache.get("s1", 3, NOW + 1, NOW + 1));
+        assertSame(record, cache.get("s1", 0, NOW + 1, NOW + 1));
+        assertNull(cache.get("s1", 4, NOW + 1, NOW + 1), "a client told of a newer version reads from the store");
+        assertNull(cache.get("s1", -1, NOW + 1, NOW + 1), "a client without a version cookie reads from the store");
     }
 
     @Test
@@ -87,14 +87,14 @@ class NearCacheTest {
         cache.subscribed();
         SessionRecord record = record("s1", 1);
         cache.put(record, cache.generation(), NOW);
-        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE - 1));
+        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE - 1, NOW + MAX_AGE - 1));
     }
 
     @Test
     void get_olderThanMaxAge_nothing() {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
-        assertNull(cache.get("s1", 1, NOW + MAX_AGE));
+        assertNull(cache.get("s1", 1, NOW + MAX_AGE, NOW + MAX_AGE));
     }
 
     @Test
@@ -104,8 +104,8 @@ class NearCacheTest {
         cache.put(record("s2", 1), cache.generation(), NOW);
         cache.announced("s1", 2, NOW);
         cache.announced("s2", 0, NOW);
-        assertNull(cache.get("s1", 1, NOW));
-        assertNull(cache.get("s2", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
+        assertNull(cache.get("s2", 1, NOW, NOW));
     }
 
     @Test
@@ -115,7 +115,7 @@ class NearCacheTest {
         cache.put(record, cache.generation(), NOW);
         cache.announced("s1", 2, NOW); // its own write coming back
         cache.announced("s1", 1, NOW); // a late message
-        assertSame(record, cache.get("s1", 2, NOW));
+        assertSame(record, cache.get("s1", 2, NOW, NOW));
     }
 
     @Test
@@ -124,10 +124,10 @@ class NearCacheTest {
         long generation = cache.generation();
         cache.announced("s1", 5, NOW);      // a write announced while this node was loading version 4
         cache.put(record("s1", 4), generation, NOW);
-        assertNull(cache.get("s1", 0, NOW));
+        assertNull(cache.get("s1", 0, NOW, NOW));
         cache.announced("s2", 0, NOW);      // deleted while loading
         cache.put(record("s2", 9), generation, NOW);
-        assertNull(cache.get("s2", 0, NOW));
+        assertNull(cache.get("s2", 0, NOW, NOW));
     }
 
     @Test
@@ -137,7 +137,7 @@ class NearCacheTest {
         cache.announced("s1", 5, NOW);
         SessionRecord record = record("s1", 5);
         cache.put(record, generation, NOW);
-        assertSame(record, cache.get("s1", 5, NOW));
+        assertSame(record, cache.get("s1", 5, NOW, NOW));
     }
 
     @Test
@@ -146,7 +146,7 @@ class NearCacheTest {
         cache.announced("s1", 0, NOW);
         SessionRecord record = record("s1", 1);
         cache.put(record, cache.generation(), NOW + MAX_AGE);
-        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE));
+        assertSame(record, cache.get("s1", 1, NOW + MAX_AGE, NOW + MAX_AGE));
     }
 
     @Test
@@ -156,7 +156,7 @@ class NearCacheTest {
         cache.unsubscribed();
         cache.subscribed();
         cache.put(record("s1", 1), generation, NOW);
-        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
     }
 
     @Test
@@ -165,7 +165,7 @@ class NearCacheTest {
         long generation = cache.generation();
         cache.subscribed(); // confirmed again: announcements may have been missed in between
         cache.put(record("s1", 1), generation, NOW);
-        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
     }
 
     @Test
@@ -173,13 +173,13 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.unsubscribed();
-        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
         cache.put(record("s1", 1), cache.generation(), NOW);
-        assertNull(cache.get("s1", 1, NOW), "not kept while unsubscribed");
+        assertNull(cache.get("s1", 1, NOW, NOW), "not kept while unsubscribed");
         cache.subscribed();
-        assertNull(cache.get("s1", 1, NOW), "nothing held from before the subscription");
+        assertNull(cache.get("s1", 1, NOW, NOW), "nothing held from before the subscription");
         cache.put(record("s1", 1), cache.generation(), NOW);
-        assertEquals(1, cache.get("s1", 1, NOW).version());
+        assertEquals(1, cache.get("s1", 1, NOW, NOW).version());
     }
 
     @Test
@@ -187,7 +187,7 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.subscribed();
-        assertNull(cache.get("s1", 1, NOW));
+        assertNull(cache.get("s1", 1, NOW, NOW));
     }
 
     @Test
@@ -202,7 +202,7 @@ class NearCacheTest {
             return changed;
         }, NOW);
         assertSame(old, appliedTo[0], "the change is applied to the entry it follows");
-        assertSame(changed, cache.get("s1", 2, NOW));
+        assertSame(changed, cache.get("s1", 2, NOW, NOW));
     }
 
     @Test
@@ -211,8 +211,8 @@ class NearCacheTest {
         cache.put(record("s1", 1), cache.generation(), NOW);
         SessionRecord changed = record("s1", 2);
         cache.wrote("s1", 2, old -> changed, NOW + MAX_AGE - 1);
-        assertSame(changed, cache.get("s1", 2, NOW + MAX_AGE), "younger than the maximum age since the write");
-        assertNull(cache.get("s1", 2, NOW + 2 * MAX_AGE - 1));
+        assertSame(changed, cache.get("s1", 2, NOW + MAX_AGE, NOW + MAX_AGE), "younger than the maximum age since the write");
+        assertNull(cache.get("s1", 2, NOW + 2 * MAX_AGE - 1, NOW + 2 * MAX_AGE - 1));
     }
 
     @Test
@@ -220,7 +220,7 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.wrote("s1", 3, old -> record("s1", 3), NOW); // another node wrote version 2 meanwhile
-        assertNull(cache.get("s1", 0, NOW));
+        assertNull(cache.get("s1", 0, NOW, NOW));
     }
 
     @Test
@@ -228,7 +228,7 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.wrote("s1", 2, old -> record("s1", 2), NOW + MAX_AGE);
-        assertNull(cache.get("s1", 0, NOW + MAX_AGE));
+        assertNull(cache.get("s1", 0, NOW + MAX_AGE, NOW + MAX_AGE));
     }
 
     @Test
@@ -237,7 +237,7 @@ class NearCacheTest {
         long generation = cache.generation();
         cache.wrote("s1", 2, old -> record("s1", 2), NOW);
         cache.put(record("s1", 1), generation, NOW); // a load that read version 1 before the write
-        assertNull(cache.get("s1", 0, NOW));
+        assertNull(cache.get("s1", 0, NOW, NOW));
     }
 
     @Test
@@ -249,7 +249,7 @@ class NearCacheTest {
         }
         long held = 0;
         for (int i = 0; i < 25; i++) {
-            held += small.get("s" + i, 1, NOW) == null ? 0 : 1;
+            held += small.get("s" + i, 1, NOW, NOW) == null ? 0 : 1;
         }
         assertTrue(held <= 10, "held " + held + " of at most 10");
     }
@@ -264,7 +264,7 @@ class NearCacheTest {
         for (int i = 0; i < 60_000; i++) {
             String id = "s" + random.nextInt(2_000);
             long generation = half.generation();
-            if (half.get(id, 1, NOW) != null) {
+            if (half.get(id, 1, NOW, NOW) != null) {
                 hits++;
             } else {
                 half.put(record(id, 1), generation, NOW);
@@ -296,8 +296,8 @@ class NearCacheTest {
     void estimatedBytes_oneEmail_theEntryPlusTheAttribute() {
         SessionRecord record = new SessionRecord("AAAAAAAAAAAAAAAAAAAAAA", NOW, NOW, 1800,
                 Map.of("email", "Sa@b.example".getBytes(StandardCharsets.UTF_8)), 1, false, null);
-        assertEquals(280 + 22 + 96 + 5 + 12, NearCache.estimatedBytes(record.id(), record));
-        assertEquals(280 + 22, NearCache.estimatedBytes(record.id(), null), "a tombstone");
+        assertEquals(240 + 22 + 96 + 5 + 12, NearCache.estimatedBytes(record.id(), record));
+        assertEquals(240 + 22, NearCache.estimatedBytes(record.id(), null), "a tombstone");
     }
 
     // Trust: how long an entry is used after the store last confirmed its version
@@ -308,12 +308,12 @@ class NearCacheTest {
         trusting.subscribed();
         SessionRecord record = record("s1", 1);
         trusting.put(record, trusting.generation(), NOW);
-        assertSame(record, trusting.get("s1", 1, NOW + TRUST - 1));
-        assertNull(trusting.get("s1", 1, NOW + TRUST), "loaded a trust time ago and never confirmed since");
+        assertSame(record, trusting.get("s1", 1, NOW + TRUST - 1, NOW + TRUST - 1));
+        assertNull(trusting.get("s1", 1, NOW + TRUST, NOW + TRUST), "loaded a trust time ago and never confirmed since");
         trusting.confirmed("s1", 1, NOW + 600);
-        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1), "a touch found the same version");
+        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1, NOW + 600 + TRUST - 1), "a touch found the same version");
         trusting.confirmed("s1", 1, NOW + 100); // a touch sent earlier, answered late
-        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1), "an older confirmation takes nothing back");
+        assertSame(record, trusting.get("s1", 1, NOW + 600 + TRUST - 1, NOW + 600 + TRUST - 1), "an older confirmation takes nothing back");
     }
 
     @Test
@@ -322,9 +322,9 @@ class NearCacheTest {
         long generation = cache.generation();
         cache.put(record("s1", 1), generation, NOW);
         cache.confirmed("s1", 3, NOW + 1); // changed where no announcement came from
-        assertNull(cache.get("s1", 0, NOW + 2));
+        assertNull(cache.get("s1", 0, NOW + 2, NOW + 2));
         cache.put(record("s1", 2), generation, NOW + 2);
-        assertNull(cache.get("s1", 0, NOW + 3), "a load older than what the touch found");
+        assertNull(cache.get("s1", 0, NOW + 3, NOW + 3), "a load older than what the touch found");
     }
 
     @Test
@@ -332,7 +332,7 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.confirmed("s1", 0, NOW + 1); // deleted behind the application's back: DEL, FLUSHALL, eviction
-        assertNull(cache.get("s1", 0, NOW + 2));
+        assertNull(cache.get("s1", 0, NOW + 2, NOW + 2));
     }
 
     @Test
@@ -341,7 +341,7 @@ class NearCacheTest {
         SessionRecord second = record("s1", 2);
         cache.put(second, cache.generation(), NOW);
         cache.confirmed("s1", 1, NOW - 5); // a touch that reached the store before this node's write
-        assertSame(second, cache.get("s1", 2, NOW + 1));
+        assertSame(second, cache.get("s1", 2, NOW + 1, NOW + 1));
     }
 
     @Test
@@ -356,8 +356,28 @@ class NearCacheTest {
         }
         cache.announced("deleted", 0, NOW + 5_000);
         cache.announced("newer", 2, NOW + 5_000);
-        assertEquals(List.of("used"), cache.inUse(NOW + 6_000, 2_000));
-        assertEquals(List.of(), cache.inUse(NOW + 7_000, 2_000), "used 2 s ago");
+        assertEquals(List.of("used"), cache.inUse(NOW + 6_000, 2_000, 100));
+        assertEquals(List.of(), cache.inUse(NOW + 7_000, 2_000, 100), "used 2 s ago");
+    }
+
+    @Test
+    void inUse_moreThanTheMax_theMostRecentlyUsed() {
+        cache.subscribed();
+        for (String id : List.of("first", "second", "third")) {
+            cache.put(record(id, 1), cache.generation(), NOW);
+        }
+        cache.touched("second", NOW + 3);
+        cache.touched("first", NOW + 2);
+        cache.touched("third", NOW + 1);
+        assertEquals(List.of("second", "first"), cache.inUse(NOW + 4, 1_000, 2));
+    }
+
+    @Test
+    void get_askedLateInALongRequest_trustMeasuredWhenAsked() {
+        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
+        trusting.subscribed();
+        trusting.put(record("s1", 1), trusting.generation(), NOW);
+        assertNull(trusting.get("s1", 1, NOW + 1, NOW + TRUST), "the request came in time, the lookup did not");
     }
 
     @Test
@@ -365,8 +385,8 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.touched("s1", NOW + MAX_AGE - 1);
-        assertEquals(List.of("s1"), cache.inUse(NOW + MAX_AGE - 1, 1_000));
-        assertEquals(List.of(), cache.inUse(NOW + MAX_AGE, 1_000), "never used again: not worth confirming");
+        assertEquals(List.of("s1"), cache.inUse(NOW + MAX_AGE - 1, 1_000, 100));
+        assertEquals(List.of(), cache.inUse(NOW + MAX_AGE, 1_000, 100), "never used again: not worth confirming");
     }
 
     @Test
@@ -375,7 +395,7 @@ class NearCacheTest {
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.touched("s1", NOW);
         cache.unsubscribed();
-        assertEquals(List.of(), cache.inUse(NOW, 1_000));
+        assertEquals(List.of(), cache.inUse(NOW, 1_000, 100));
     }
 
     @Test
@@ -384,13 +404,13 @@ class NearCacheTest {
         trusting.subscribed();
         SessionRecord record = record("s1", 1);
         trusting.put(record, trusting.generation(), NOW);
-        assertNull(trusting.get("s1", 1, NOW + TRUST), "unconfirmed for the trust time");
+        assertNull(trusting.get("s1", 1, NOW + TRUST, NOW + TRUST), "unconfirmed for the trust time");
         trusting.confirmed("s1", 1, NOW + 3 * TRUST);
-        assertSame(record, trusting.get("s1", 1, NOW + 3 * TRUST + 1));
-        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST));
+        assertSame(record, trusting.get("s1", 1, NOW + 3 * TRUST + 1, NOW + 3 * TRUST + 1));
+        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST, NOW + 4 * TRUST));
         trusting.confirmed("s1", 0, NOW + 4 * TRUST);
         trusting.confirmed("s1", 1, NOW + 4 * TRUST + 1); // a lookup answered before the gone one
-        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST + 2), "gone stays gone");
+        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST + 2, NOW + 4 * TRUST + 2), "gone stays gone");
     }
 
     private static SessionRecord record(String id, long version) {

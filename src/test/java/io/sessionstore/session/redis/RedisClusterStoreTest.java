@@ -209,6 +209,45 @@ class RedisClusterStoreTest {
         }
     }
 
+    @Test
+    void send_touchesAndVersionLookupsOnEveryShard_eachSessionItsOwnScript() throws Exception {
+        String prefix = "touched-" + UUID.randomUUID() + ":";
+        try (Node a = Node.start(prefix)) {
+            long now = System.currentTimeMillis();
+            List<String> ids = new ArrayList<>();
+            Set<Integer> masters = new HashSet<>();
+            while (ids.size() < 6 || masters.size() < 3) {
+                String id = UUID.randomUUID().toString().replace("-", "");
+                a.store.write(new SessionChange.Create(new SessionChange.Snapshot(id, now, now, 1800, Map.of())));
+                ids.add(id);
+                masters.add(cluster.masterPortForKey(a.store.key(id)));
+            }
+            String gone = ids.get(ids.size() - 1);
+            a.store.write(new SessionChange.Delete(gone));
+            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            a.store.addTouchListener((id, version, sentAt) -> told.add(id + " " + version));
+            List<String> touched = ids.subList(0, 2);
+            touched.forEach(id -> a.store.touch(id, now + 5));
+            a.store.confirmVersions(at -> ids);
+
+            a.store.send();
+
+            Set<String> expected = new HashSet<>();
+            ids.forEach(id -> expected.add(id + (id.equals(gone) ? " 0" : " 1")));
+            assertEquals(expected, Set.copyOf(told));
+            assertEquals(ids.size(), told.size(), "each session once: the touched ones by their touch");
+            try (RespClient master = new RespClient("redis://127.0.0.1:"
+                    + cluster.masterPortForKey(a.store.key(ids.get(0))))) {
+                assertEquals(String.valueOf(now + 5), master.text("HGET", a.store.key(ids.get(0)), "a"));
+            }
+            try (RespClient master = new RespClient("redis://127.0.0.1:"
+                    + cluster.masterPortForKey(a.store.key(ids.get(2))))) {
+                assertEquals(String.valueOf(now), master.text("HGET", a.store.key(ids.get(2)), "a"),
+                        "a lookup is no access");
+            }
+        }
+    }
+
     /**
      * Updates session {@code id} through {@code a} every 100 ms until both nodes' feeds are subscribed and received
      * the update's announcement.

@@ -465,6 +465,40 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
+    void send_touchesOfLiveExpiredAndForeignKeysInOneScript_eachAnsweredOnItsOwn() throws Exception {
+        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version));
+        long now = System.currentTimeMillis();
+        String live = newId();
+        String expired = newId();
+        String foreign = newId();
+        quiet.write(new SessionChange.Create(new SessionChange.Snapshot(live, now, now, TIMEOUT, Map.of())));
+        long longAgo = now - (TIMEOUT + 300) * 1000L; // past the timeout and the lag of two one-minute intervals
+        quiet.write(new SessionChange.Create(new SessionChange.Snapshot(expired, longAgo, longAgo, TIMEOUT, Map.of())));
+        try (RespClient admin = new RespClient(TestRedis.url())) {
+            admin.call("SET", quiet.key(foreign), "not a session");
+            String expiredTtl = admin.text("TTL", quiet.key(expired));
+            for (String id : List.of(live, expired, foreign)) {
+                quiet.touch(id, now + 7);
+            }
+            long scriptsBefore = evalshaCalls(admin);
+
+            quiet.send();
+
+            assertEquals(1, evalshaCalls(admin) - scriptsBefore, "one script");
+            assertEquals(Set.of(live + " 1", expired + " 0", foreign + " 0"), Set.copyOf(told));
+            assertEquals(String.valueOf(now + 7), admin.text("HGET", quiet.key(live), "a"));
+            assertEquals(String.valueOf(longAgo), admin.text("HGET", quiet.key(expired), "a"),
+                    "a late touch never brings an expired session back");
+            assertTrue(Long.parseLong(admin.text("TTL", quiet.key(expired))) <= Long.parseLong(expiredTtl),
+                    "nor renews its expiry");
+            assertEquals("not a session", admin.text("GET", quiet.key(foreign)));
+        }
+        quiet.close();
+    }
+
+    @Test
     void send_versionsToConfirm_foundWithoutAnAccessAndToldAsTouchesAre() throws Exception {
         RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
         List<String> told = new CopyOnWriteArrayList<>();
