@@ -192,8 +192,9 @@ public record SessionSettings(Duration timeout, String keyPrefix, String cookieN
 
     /**
      * The near cache's maximum age when none is set: a tenth of the session timeout, between 1 second and 10 minutes.
-     * Copies are kept current by announcements and version lookups; the age bounds only a change of a session's
-     * fields made behind the application's back without a new version, and every reload costs a round trip.
+     * Copies are kept current by announcements and version lookups; the age bounds what those cannot see (a change
+     * of a session's fields made behind the application's back without a new version, or one version number
+     * written twice after a failover lost a write), and every reload costs a round trip.
      */
     public static Duration defaultNearCacheMaxAge(Duration timeout) {
         Duration tenth = timeout.dividedBy(10);
