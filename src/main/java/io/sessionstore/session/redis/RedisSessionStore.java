@@ -94,6 +94,8 @@ public final class RedisSessionStore implements SessionStore {
      * key has its own slot.
      */
     private static final int SESSIONS_PER_SCRIPT = 200;
+    /** Sessions looked up in one pipelined batch: about 2.6 ms of Redis's time. */
+    private static final int LOOKUPS_PER_BATCH = 2_000;
 
     private final RedisConnection connection;
     private final RScript script;
@@ -451,33 +453,34 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * Looks up the versions of the sessions the source names, less those just touched: one
      * {@link RedisSessionFormat#VERSIONS} per {@value #SESSIONS_PER_SCRIPT} sessions (one per session on Redis
-     * Cluster), in one pipelined batch, on the master (a replica may not have the latest version yet).
+     * Cluster), on the master (a replica may not have the latest version yet), in pipelined batches of
+     * {@value #LOOKUPS_PER_BATCH} sessions sent one after another: Redis runs a client's pipelined commands in one
+     * go, and a batch of all of them would hold everybody else's commands up for tens of milliseconds.
      */
     private void lookUpVersions(Set<String> touched) {
         VersionsToConfirm source = versionSource;
         if (source == null || closed) {
             return;
         }
-        long sentAt = System.currentTimeMillis();
         List<String> ids = new ArrayList<>();
-        for (String id : source.at(sentAt)) {
+        for (String id : source.at(System.currentTimeMillis())) {
             if (!touched.contains(id)) {
                 ids.add(id);
             }
         }
-        if (ids.isEmpty()) {
-            return;
+        for (int from = 0; from < ids.size() && !closed; from += LOOKUPS_PER_BATCH) {
+            List<List<String>> groups = perScript(ids.subList(from, Math.min(ids.size(), from + LOOKUPS_PER_BATCH)));
+            long sentAt = System.currentTimeMillis();
+            List<?> replies = connection.call(() -> batch("version_lookup", batch -> {
+                RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
+                for (List<String> group : groups) {
+                    List<Object> keys = keys(group);
+                    batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.VERSIONS,
+                            RScript.ReturnType.MULTI, keys);
+                }
+            }));
+            tellVersions(groups, replies, sentAt);
         }
-        List<List<String>> groups = perScript(ids);
-        List<?> replies = connection.call(() -> batch("version_lookup", batch -> {
-            RScriptAsync batched = batch.getScript(ByteArrayCodec.INSTANCE);
-            for (List<String> group : groups) {
-                List<Object> keys = keys(group);
-                batched.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, RedisSessionFormat.VERSIONS,
-                        RScript.ReturnType.MULTI, keys);
-            }
-        }));
-        tellVersions(groups, replies, sentAt);
     }
 
     /** Tells the touch listeners what the first {@code groups.size()} replies, one list per group, found. */

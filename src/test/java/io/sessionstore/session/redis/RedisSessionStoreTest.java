@@ -541,6 +541,26 @@ class RedisSessionStoreTest extends SessionStoreContract {
         quiet.close();
     }
 
+    @Test
+    void send_manyVersionsToConfirm_lookedUpInBatchesOfTwoThousand() {
+        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version));
+        List<String> operations = new CopyOnWriteArrayList<>();
+        quiet.timeRoundTrips((operation, nanos) -> operations.add(operation));
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < 4_100; i++) {
+            unknown.add(newId());
+        }
+        quiet.confirmVersions(at -> unknown);
+
+        quiet.send();
+
+        assertEquals(List.of("version_lookup", "version_lookup", "version_lookup"), operations);
+        assertEquals(unknown.stream().map(id -> id + " 0").toList(), told);
+        quiet.close();
+    }
+
     private static List<String> concat(List<String> ids, String more) {
         List<String> all = new ArrayList<>(ids);
         all.add(more);
