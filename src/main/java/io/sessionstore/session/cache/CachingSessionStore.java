@@ -59,8 +59,8 @@ public final class CachingSessionStore implements SessionStore {
     /**
      * How recently, in periods of {@code trust}, a session must have been used for its entry to be kept confirmed.
      * Confirming one costs Redis about 1.3 µs with each background send (twice per {@code trust}), so keeping an
-     * entry confirmed for 10 periods costs Redis about 26 µs, somewhat more than a load (about 20 µs), but spares
-     * this node the load's round trip (about 60 µs of its CPU); sessions that come back less often are loaded
+     * entry confirmed for 10 periods costs Redis about 26 µs, somewhat more than a load (about 17 µs), but spares
+     * this node the load's round trip (about 50 µs of its CPU); sessions that come back less often are loaded
      * again.
      */
     static final int IN_USE_TRUST_PERIODS = 10;
