@@ -304,8 +304,7 @@ class NearCacheTest {
 
     @Test
     void get_unconfirmedForTheTrustTime_missUntilConfirmedAgain() {
-        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
-        trusting.subscribed();
+        NearCache trusting = subscribedWithTrust();
         SessionRecord record = record("s1", 1);
         trusting.put(record, trusting.generation(), NOW);
         assertSame(record, trusting.get("s1", 1, NOW + TRUST - 1, NOW + TRUST - 1));
@@ -374,8 +373,7 @@ class NearCacheTest {
 
     @Test
     void get_askedLateInALongRequest_trustMeasuredWhenAsked() {
-        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
-        trusting.subscribed();
+        NearCache trusting = subscribedWithTrust();
         trusting.put(record("s1", 1), trusting.generation(), NOW);
         assertNull(trusting.get("s1", 1, NOW + 1, NOW + TRUST), "the request came in time, the lookup did not");
     }
@@ -400,8 +398,7 @@ class NearCacheTest {
 
     @Test
     void confirmed_afterTheTrustRanOut_entryUsedAgainForTheTrustTime() {
-        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
-        trusting.subscribed();
+        NearCache trusting = subscribedWithTrust();
         SessionRecord record = record("s1", 1);
         trusting.put(record, trusting.generation(), NOW);
         assertNull(trusting.get("s1", 1, NOW + TRUST, NOW + TRUST), "unconfirmed for the trust time");
@@ -411,6 +408,13 @@ class NearCacheTest {
         trusting.confirmed("s1", 0, NOW + 4 * TRUST);
         trusting.confirmed("s1", 1, NOW + 4 * TRUST + 1); // a lookup answered before the gone one
         assertNull(trusting.get("s1", 1, NOW + 4 * TRUST + 2, NOW + 4 * TRUST + 2), "gone stays gone");
+    }
+
+    /** A subscribed cache whose entries are trusted for {@value #TRUST} ms after a confirmation. */
+    private static NearCache subscribedWithTrust() {
+        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
+        trusting.subscribed();
+        return trusting;
     }
 
     private static SessionRecord record(String id, long version) {

@@ -438,7 +438,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void send_touches_listenersToldTheVersionFoundOrZeroWhenGone() throws Exception {
-        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        RedisSessionStore quiet = quietStore();
         List<String> told = new CopyOnWriteArrayList<>();
         long before = System.currentTimeMillis();
         quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version + " " + (sentAt >= before)));
@@ -466,7 +466,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void send_touchesOfLiveExpiredAndForeignKeysInOneScript_eachAnsweredOnItsOwn() throws Exception {
-        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        RedisSessionStore quiet = quietStore();
         List<String> told = new CopyOnWriteArrayList<>();
         quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version));
         long now = System.currentTimeMillis();
@@ -500,7 +500,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void send_versionsToConfirm_foundWithoutAnAccessAndToldAsTouchesAre() throws Exception {
-        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        RedisSessionStore quiet = quietStore();
         List<String> told = new CopyOnWriteArrayList<>();
         long before = System.currentTimeMillis();
         quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version + " " + (sentAt >= before)));
@@ -543,7 +543,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Test
     void send_manyVersionsToConfirm_lookedUpInBatchesOfTwoThousand() {
-        RedisSessionStore quiet = new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
+        RedisSessionStore quiet = quietStore();
         List<String> told = new CopyOnWriteArrayList<>();
         quiet.addTouchListener((id, version, sentAt) -> told.add(id + " " + version));
         List<String> operations = new CopyOnWriteArrayList<>();
@@ -559,6 +559,11 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertEquals(List.of("version_lookup", "version_lookup", "version_lookup"), operations);
         assertEquals(unknown.stream().map(id -> id + " 0").toList(), told);
         quiet.close();
+    }
+
+    /** A store whose own background thread never sends within a test: each test calls {@code send()} itself. */
+    private static RedisSessionStore quietStore() {
+        return new RedisSessionStore(connection, prefix, Duration.ofSeconds(30), Duration.ofMinutes(1));
     }
 
     private static List<String> concat(List<String> ids, String more) {
