@@ -2,13 +2,14 @@
 # The demo with Redis sessions against the same app with Tomcat's in-memory sessions, side by side on one machine.
 #
 #   src/bench/bench.sh [--mode page|login|logout] [--sessions N] [--near-cache on|off] [--near-cache-size N]
-#                      [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 30]
+#                      [--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 60]
 #                      [--no-build]
 #
 # Builds the app, starts it twice (SESSION_STORE=redis and SESSION_STORE=container, each on its own port with a Redis
 # of its own, METRICS_ENABLED=true, no access log), warms up, then runs wrk on each alternately for several rounds.
-# The warm-up (--warmup seconds per app, default 30, in three alternating parts) lets the JIT compile both apps'
-# request paths first: on two cores, the first 10 s of a fresh JVM ran at a third of its later rate. In page mode each
+# The warm-up (--warmup seconds per app, default 60, in three alternating parts) lets the JIT compile both apps'
+# request paths first: on two cores, the first 10 s of a fresh JVM ran at a third of its later rate, and the C2
+# compiler of the Redis app (more code on its request path: the client, the near cache) was still busy 40 s in. In page mode each
 # round is preceded by 5 s of unmeasured pages on the same app, which was idle during the other app's round.
 # Modes:
 #   page    the welcome page (the default). Before the rounds, --sessions N users (default 1) sign in on each app
@@ -30,11 +31,11 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=$ROOT/src/bench
-MODE=page SESSIONS= NEAR_CACHE=on CACHE_SIZE= DURATION= CONNECTIONS=16 THREADS=2 ROUNDS=5 WARMUP=30 BUILD=1
+MODE=page SESSIONS= NEAR_CACHE=on CACHE_SIZE= DURATION= CONNECTIONS=16 THREADS=2 ROUNDS=5 WARMUP=60 BUILD=1
 
 usage() {
   echo "usage: $0 [--mode page|login|logout] [--sessions N] [--near-cache on|off] [--near-cache-size N]" \
-       "[--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 30] [--no-build]" >&2
+       "[--duration 10s] [--connections 16] [--threads 2] [--rounds 5] [--warmup 60] [--no-build]" >&2
   exit 2
 }
 count() { [[ $1 =~ ^[1-9][0-9]*$ ]] || usage; echo "$1"; }

@@ -280,13 +280,10 @@ public final class SessionFilter implements Filter {
     }
 
     /**
-     * One round trip at start, two when Redis cannot be used: the application starts all the same (requests that need
-     * their session answer the failure status until Redis takes commands), with one line in the log that says why.
-     */
-    /**
      * One line when Redis refuses a script on the key prefix (or does not answer), as the store's commands would be
      * refused, and one when its eviction policy can evict sessions. The refusal first: nothing else is said of a
-     * Redis that refuses.
+     * Redis that refuses. One round trip at start, two when Redis can be used: the application starts all the same
+     * (requests that need their session answer the failure status until Redis takes commands).
      */
     private static void checkRedis(RedisConnection connection, String keyPrefix) {
         Optional<String> refusal = connection.refusal(keyPrefix + "probe");
