@@ -26,6 +26,8 @@
 # rate (sessionstore_near_cache_gets_total from /metrics), Redis CPU and the server JVM's CPU per request (INFO cpu,
 # /proc/<pid>/stat), errors, the Redis memory of one signed-in session (MEMORY USAGE of its hash) and the heap of one
 # cached session (sessionstore_near_cache_estimated_bytes / sessionstore_near_cache_entries, '-' without them).
+# Below it, each JVM's CPU per request by thread group over all rounds (/proc/<pid>/task/*/stat): where a request's
+# CPU goes (Tomcat's connector threads, Redisson's Netty threads, the store's background threads, JIT, GC).
 # Loopback only; stops everything it started.
 set -euo pipefail
 
@@ -156,6 +158,24 @@ metric() { awk -v name="$1" -v label="${3:-}" 'index($1, name "{") == 1 && index
 non2xx() { awk '/Non-2xx/ { s += $NF } END { print s + 0 }' <<<"$1"; }
 scrape() { curl -sf "$(base "$1")/metrics"; }
 ticks() { awk '{ print $14 + $15 }' "/proc/${JVM[$1]}/stat"; }
+# Per thread of the app's JVM: its id, its group and its CPU ticks (utime + stime, read after the name, which may
+# hold spaces). Tomcat's connector threads (request threads, poller, acceptor), Redisson's Netty threads, the
+# store's background threads, the JIT compilers, the garbage collector, and the rest.
+thread_ticks() {
+  local task
+  for task in /proc/"${JVM[$1]}"/task/*; do
+    printf '%s %s %s\n' "${task##*/}" "$(tr ' ' _ <"$task/comm")" "$(sed 's/^.*) //' "$task/stat" | awk '{ print $12 + $13 }')"
+  done 2>/dev/null | awk '{ g = "other"
+    if ($2 ~ /^http-nio/) g = "connector"; else if ($2 ~ /^redisson-netty/) g = "netty"
+    else if ($2 ~ /^session-store/) g = "background"; else if ($2 ~ /Compiler/) g = "jit"
+    else if ($2 ~ /^(GC_|G1_)/) g = "gc"
+    print $1, g, $3 }'
+}
+# The ticks of each group between two thread_ticks listings; a thread that ended meanwhile is not counted.
+thread_deltas() {
+  awk 'NR == FNR { before[$1] = $3; next } { d[$2] += $3 - before[$1] } END { for (g in d) print g, d[g] }' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2")
+}
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
 RUN=0
@@ -208,7 +228,7 @@ for part in 1 2 3; do
   done
 done
 
-declare -A RPS P50 P99 RT CMDS HIT RCPU SCPU ERR
+declare -A RPS P50 P99 RT CMDS HIT RCPU SCPU ERR THREADS_CPU ALL_REQUESTS
 add() { eval "$1[\$2]+=\"\$3 \""; }
 per() { # before after [scale] [less] -> (after - before - less) * scale per request
   awk -v a="$1" -v b="$2" -v n="$requests" -v k="${3:-1}" -v d="${4:-0}" 'BEGIN { printf "%.2f", (b - a - d) * k / n }'
@@ -220,9 +240,9 @@ for round in $(seq 1 "$ROUNDS"); do
     # The app sat idle through the other one's round, which real traffic never does: a near cache keeps copies of
     # sessions used within the last 10 s confirmed, so the round starts after 5 s of unmeasured pages.
     [ $MODE = page ] && run_wrk $store 5s >/dev/null
-    m0=$(scrape $store); ticks0=$(ticks $store); i0=$(info $store)
+    m0=$(scrape $store); ticks0=$(ticks $store); threads0=$(thread_ticks $store); i0=$(info $store)
     out=$(run_wrk $store "$DURATION")
-    i1=$(info $store); ticks1=$(ticks $store); m1=$(scrape $store)
+    i1=$(info $store); threads1=$(thread_ticks $store); ticks1=$(ticks $store); m1=$(scrape $store)
     requests=$(awk '/requests in/ { print $1 }' <<<"$out")
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
     if [ $MODE = logout ] && [ "$(wc -l <"$WORK/finished" 2>/dev/null || echo 0)" -lt "$THREADS" ]; then
@@ -242,6 +262,10 @@ for round in $(seq 1 "$ROUNDS"); do
     rcpu1=$(awk -v a="$(field used_cpu_user "$i1")" -v b="$(field used_cpu_sys "$i1")" 'BEGIN { print a + b }')
     add RCPU $store "$(per "$rcpu0" "$rcpu1" 1000000)"
     add SCPU $store "$(per "$ticks0" "$ticks1" "$TICK_US")"
+    while read -r group delta; do
+      THREADS_CPU[$store:$group]=$(( ${THREADS_CPU[$store:$group]:-0} + delta ))
+    done < <(thread_deltas "$threads0" "$threads1")
+    ALL_REQUESTS[$store]=$(( ${ALL_REQUESTS[$store]:-0} + requests ))
     hit=$(( $(metric sessionstore_near_cache_gets_total "$m1" 'result="hit"') \
           - $(metric sessionstore_near_cache_gets_total "$m0" 'result="hit"') ))
     miss=$(( $(metric sessionstore_near_cache_gets_total "$m1" 'result="miss"') \
@@ -308,6 +332,17 @@ for store in redis container; do
     "$(med SCPU)" "${ERR[$store]}" "$session_bytes" "$heap_bytes"
 done
 echo "Redis us and server us: CPU microseconds per $UNIT of Redis (INFO cpu) and of the app's JVM (/proc/<pid>/stat)."
+echo "Server us per $UNIT by thread, all rounds (/proc/<pid>/task/*/stat):"
+for store in redis container; do
+  line=
+  for group in connector netty background jit gc other; do
+    line+=" $group $(awk -v t="${THREADS_CPU[$store:$group]:-0}" -v k="$TICK_US" -v n="${ALL_REQUESTS[$store]}" \
+      'BEGIN { printf "%.1f", t * k / n }'),"
+  done
+  echo "  $store:${line%,}"
+done
+echo "  (connector: Tomcat's request, poller and acceptor threads; netty: Redisson's I/O threads; background: the" \
+  "store's sender and expiry sweep)"
 if [ "$signed_in" -ge 100 ]; then
   echo "Signed in before the rounds: $signed_in sessions per store, in ${SIGN_IN[redis]} s (redis) and" \
     "${SIGN_IN[container]} s (container); Redis memory per signed-in session, all keys (used_memory delta / sessions):" \
