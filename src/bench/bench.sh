@@ -9,8 +9,9 @@
 # of its own, METRICS_ENABLED=true, no access log), warms up, then runs wrk on each alternately for several rounds.
 # The warm-up (--warmup seconds per app, default 60, in three alternating parts) lets the JIT compile both apps'
 # request paths first: on two cores, the first 10 s of a fresh JVM ran at a third of its later rate, and the C2
-# compiler of the Redis app (more code on its request path: the client, the near cache) was still busy 40 s in. In page mode each
-# round is preceded by 5 s of unmeasured pages on the same app, which was idle during the other app's round.
+# compiler of the Redis app (more code on its request path: the client, the near cache) was still busy 40 s in. In
+# page mode each round is preceded by 5 s of unmeasured pages on the same app, which was idle during the other app's
+# round.
 # Modes:
 #   page    the welcome page (the default). Before the rounds, --sessions N users (default 1) sign in on each app
 #           (src/bench/sign-in.py); src/bench/page.lua sends each request with the cookies of one of them, picked at
