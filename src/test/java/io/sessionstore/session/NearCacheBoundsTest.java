@@ -58,9 +58,14 @@ class NearCacheBoundsTest {
         b = new Node(settings.toBuilder().redisUrl(proxy.url()).build());
     }
 
+    /**
+     * Heals the link and waits until node B works again: a fault leaves B replacing its connections for a while, and
+     * the next test's first requests must not meet that.
+     */
     @AfterEach
-    void healLink() {
+    void healLink() throws Exception {
         proxy.heal();
+        recovered(null);
     }
 
     @AfterAll
