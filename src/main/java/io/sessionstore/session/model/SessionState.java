@@ -3,6 +3,7 @@ package io.sessionstore.session.model;
 import io.sessionstore.session.store.SessionChange;
 import io.sessionstore.session.store.SessionRecord;
 import io.sessionstore.session.store.UnreadableSessionException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -209,9 +210,25 @@ public final class SessionState {
         return attributes.get(name);
     }
 
-    /** The values, for the web layer's listeners; empty once the session is no longer valid. */
-    public synchronized List<Object> values() {
-        return isValid() ? List.copyOf(attributes.values()) : List.of();
+    /**
+     * The values that are instances of {@code type}, in the order they were set, for the web layer's listeners;
+     * empty once the session is no longer valid. Allocates nothing when there are none, which is the case on
+     * nearly every request.
+     */
+    public synchronized <T> List<T> valuesOf(Class<T> type) {
+        if (!isValid()) {
+            return List.of();
+        }
+        List<T> found = null;
+        for (Object value : attributes.values()) {
+            if (type.isInstance(value)) {
+                if (found == null) {
+                    found = new ArrayList<>();
+                }
+                found.add(type.cast(value));
+            }
+        }
+        return found == null ? List.of() : found;
     }
 
     /** @throws IllegalArgumentException when the value cannot be stored or would not be read back */

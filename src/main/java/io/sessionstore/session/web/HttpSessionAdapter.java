@@ -43,19 +43,15 @@ final class HttpSessionAdapter implements HttpSession {
      * (Servlet 6.1, section 7.7.2: a distributable container calls them when a session migrates).
      */
     void didActivate() {
-        for (Object value : state.values()) {
-            if (value instanceof HttpSessionActivationListener listener) {
-                listener.sessionDidActivate(new HttpSessionEvent(this));
-            }
+        for (HttpSessionActivationListener listener : state.valuesOf(HttpSessionActivationListener.class)) {
+            listener.sessionDidActivate(new HttpSessionEvent(this));
         }
     }
 
     /** {@link HttpSessionActivationListener}s among the values are told that the session is about to be saved. */
     void willPassivate() {
-        for (Object value : state.values()) {
-            if (value instanceof HttpSessionActivationListener listener) {
-                listener.sessionWillPassivate(new HttpSessionEvent(this));
-            }
+        for (HttpSessionActivationListener listener : state.valuesOf(HttpSessionActivationListener.class)) {
+            listener.sessionWillPassivate(new HttpSessionEvent(this));
         }
     }
 
