@@ -39,7 +39,9 @@ import java.util.OptionalLong;
  * {@value #IN_USE_TRUST_PERIODS} times {@code trust} (10 s by default) but not since the store's last background
  * send is confirmed by a version lookup in that send ({@link SessionStore#confirmVersions}), so many users who each
  * come back every few seconds are still served from memory; one idle for longer is loaded again on its next
- * request.
+ * request. Sends look them up only while that pays ({@link LookupBudget}): when users come back too rarely for a
+ * lookup to spare a load often enough, none are looked up and sessions idle for longer than {@code trust} are
+ * loaded again.
  *
  * <h2>Policies</h2>
  * <ul>
@@ -66,13 +68,14 @@ public final class CachingSessionStore implements SessionStore {
     static final int IN_USE_TRUST_PERIODS = 10;
     /**
      * Sessions looked up per send at most, the most recently used first: about 26 ms of Redis's CPU, in scripts
-     * of 200 sessions, each well under a millisecond.
+     * of 200 sessions, each well under a millisecond. The {@link LookupBudget} starts here.
      */
     static final int MAX_LOOKUPS_PER_SEND = 20_000;
 
     private final SessionStore store;
     private final InvalidationFeed feed;
     private final NearCache cache;
+    private final LookupBudget lookupBudget = new LookupBudget(MAX_LOOKUPS_PER_SEND);
     private volatile NearCacheLookups lookups = NearCacheLookups.NONE;
     private final InvalidationFeed.Listener listener = new InvalidationFeed.Listener() {
         @Override
@@ -105,10 +108,14 @@ public final class CachingSessionStore implements SessionStore {
                                Duration maxAge, Duration trust) {
         this.store = store;
         this.feed = feed;
-        this.cache = new NearCache(maxEntries, maxBytes, maxAge.toMillis(), trust.toMillis());
+        this.cache = new NearCache(maxEntries, maxBytes, maxAge.toMillis(), trust.toMillis(),
+                IN_USE_TRUST_PERIODS * trust.toMillis());
         store.addTouchListener(cache::confirmed);
-        long inUseMillis = IN_USE_TRUST_PERIODS * trust.toMillis();
-        store.confirmVersions(now -> cache.inUse(now, inUseMillis, MAX_LOOKUPS_PER_SEND));
+        store.confirmVersions(now -> {
+            List<String> ids = lookupBudget.scans() ? cache.inUse(now, lookupBudget.perSend()) : List.of();
+            lookupBudget.sent(cache.takeLookupCandidates(), cache.takeIdleReturns(), cache.takeRequests());
+            return ids;
+        });
     }
 
     /** Sessions (and markers of announced changes) the near cache holds now, as estimated. Thread-safe. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -98,7 +99,11 @@ final class NearCache {
     private final ConcurrentMap<String, Entry> entries;
     private final long maxAgeMillis;
     private final long trustMillis;
+    private final long lookupWindowMillis;
     private final AtomicLong generation = new AtomicLong();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder idleReturns = new LongAdder();
+    private final LongAdder lookupCandidates = new LongAdder();
     private volatile boolean subscribed;
 
     /**
@@ -106,10 +111,12 @@ final class NearCache {
      * @param maxBytes     the estimated heap the entries take at most, in bytes
      * @param maxAgeMillis how long an entry is used after it was loaded or written
      * @param trustMillis  how long an entry is used after the store last confirmed its version
+     * @param lookupWindowMillis how long after its last use an entry is worth keeping confirmed ({@link #inUse})
      */
-    NearCache(int maxEntries, long maxBytes, long maxAgeMillis, long trustMillis) {
+    NearCache(int maxEntries, long maxBytes, long maxAgeMillis, long trustMillis, long lookupWindowMillis) {
         this.maxAgeMillis = maxAgeMillis;
         this.trustMillis = trustMillis;
+        this.lookupWindowMillis = lookupWindowMillis;
         long leastWeight = Math.max(1, maxBytes / maxEntries);
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
@@ -165,7 +172,11 @@ final class NearCache {
         if (!subscribed || knownVersion < 0) {
             return null;
         }
+        requests.increment();
         Entry entry = cache.getIfPresent(id);
+        if (entry != null && entry.usable()) {
+            countLookupsFor(now - entry.lastAccessedTime);
+        }
         if (entry == null || !entry.usable() || checkedAt - entry.storedAt >= maxAgeMillis
                 || checkedAt - entry.confirmedAt >= trustMillis || entry.version < knownVersion
                 || expired(entry.record.maxInactiveSeconds(), entry.lastAccessedTime, now)) {
@@ -175,21 +186,56 @@ final class NearCache {
     }
 
     /**
-     * The sessions worth confirming at {@code now}, so that their entries stay trusted: held as usable entries not
-     * past their maximum age and used by a request (or loaded) within the last {@code usedWithinMillis}; the
-     * {@code max} used last when there are more. Empty while the node is not subscribed. One pass over the entries.
+     * A request found its entry {@code idleMillis} after this node last used it: when its touch's confirmation ran out
+     * before this request but the lookup window did not, version lookups serve it from memory (or would have, while
+     * they are off); without them it is loaded.
      */
-    List<String> inUse(long now, long usedWithinMillis, int max) {
+    private void countLookupsFor(long idleMillis) {
+        if (idleMillis >= trustMillis && idleMillis < lookupWindowMillis) {
+            idleReturns.increment();
+        }
+    }
+
+    /**
+     * Requests since the last call for an entry this node last used at least the trust period and less than the
+     * lookup window before: those that version lookups serve from memory, hit or miss, each a load spared or not.
+     */
+    long takeIdleReturns() {
+        return idleReturns.sumThenReset();
+    }
+
+    /** The entries {@link #inUse} found since the last call, however many it listed: the lookups worth making. */
+    long takeLookupCandidates() {
+        return lookupCandidates.sumThenReset();
+    }
+
+    /** The requests since the last call that asked for a session while subscribed, served or not. */
+    long takeRequests() {
+        return requests.sumThenReset();
+    }
+
+    /**
+     * The sessions worth confirming at {@code now}, so that their entries stay trusted: held as usable entries not
+     * past their maximum age and used by a request (or loaded) within the lookup window; the {@code max} used last
+     * when there are more (none for 0), all of them counted ({@link #takeLookupCandidates}). Empty while the node is
+     * not subscribed. One pass over the entries.
+     */
+    List<String> inUse(long now, int max) {
         if (!subscribed) {
             return List.of();
         }
         List<Map.Entry<String, Long>> used = new ArrayList<>();
+        long[] candidates = new long[1];
         entries.forEach((id, entry) -> {
             long accessed = entry.lastAccessedTime;
-            if (entry.usable() && now - entry.storedAt < maxAgeMillis && now - accessed < usedWithinMillis) {
-                used.add(Map.entry(id, accessed));
+            if (now - accessed < lookupWindowMillis && now - entry.storedAt < maxAgeMillis && entry.usable()) {
+                candidates[0]++;
+                if (max > 0) {
+                    used.add(Map.entry(id, accessed));
+                }
             }
         });
+        lookupCandidates.add(candidates[0]);
         if (used.size() > max) {
             used.sort(Map.Entry.<String, Long>comparingByValue().reversed());
         }

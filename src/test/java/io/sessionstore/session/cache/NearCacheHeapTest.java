@@ -17,7 +17,7 @@ class NearCacheHeapTest {
 
     @Test
     void estimatedBytes_demoSessions_withinAFifthOfTheHeapMeasured() throws Exception {
-        NearCache cache = new NearCache(SESSIONS, 1L << 34, 600_000, 1_000);
+        NearCache cache = new NearCache(SESSIONS, 1L << 34, 600_000, 1_000, 10_000);
         cache.subscribed();
         long now = System.currentTimeMillis();
         long before = usedHeap();

@@ -3,6 +3,7 @@ package io.sessionstore.session.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +20,10 @@ class NearCacheTest {
     private static final long NOW = 1_000_000;
     private static final long MAX_AGE = 10_000;
     private static final long TRUST = 1_000;
+    /** How long after its last use an entry is listed for a version lookup. */
+    private static final long WINDOW = 2_000;
 
-    private final NearCache cache = new NearCache(100, 64L << 20, MAX_AGE, MAX_AGE);
+    private final NearCache cache = new NearCache(100, 64L << 20, MAX_AGE, MAX_AGE, WINDOW);
 
     @Test
     void isOn_newCache_false() {
@@ -242,7 +245,7 @@ class NearCacheTest {
 
     @Test
     void put_moreThanMaxEntries_stillBounded() {
-        NearCache small = new NearCache(10, 64L << 20, MAX_AGE, MAX_AGE);
+        NearCache small = new NearCache(10, 64L << 20, MAX_AGE, MAX_AGE, WINDOW);
         small.subscribed();
         for (int i = 0; i < 25; i++) {
             small.put(record("s" + i, 1), small.generation(), NOW);
@@ -256,7 +259,7 @@ class NearCacheTest {
 
     @Test
     void get_twiceAsManySessionsAsEntriesInUse_aboutHalfStillServedFromTheCache() {
-        NearCache half = new NearCache(1_000, 64L << 20, MAX_AGE, MAX_AGE);
+        NearCache half = new NearCache(1_000, 64L << 20, MAX_AGE, MAX_AGE, WINDOW);
         half.subscribed();
         Random random = new Random(7);
         int hits = 0;
@@ -280,7 +283,7 @@ class NearCacheTest {
 
     @Test
     void put_sessionsLargerThanTheHeapBoundAllows_heldByTheirEstimatedHeapNotByTheirNumber() {
-        NearCache byBytes = new NearCache(1_000, 1L << 20, MAX_AGE, MAX_AGE);
+        NearCache byBytes = new NearCache(1_000, 1L << 20, MAX_AGE, MAX_AGE, WINDOW);
         byBytes.subscribed();
         byte[] tenKilobytes = new byte[10_000];
         for (int i = 0; i < 500; i++) {
@@ -355,8 +358,8 @@ class NearCacheTest {
         }
         cache.announced("deleted", 0, NOW + 5_000);
         cache.announced("newer", 2, NOW + 5_000);
-        assertEquals(List.of("used"), cache.inUse(NOW + 6_000, 2_000, 100));
-        assertEquals(List.of(), cache.inUse(NOW + 7_000, 2_000, 100), "used 2 s ago");
+        assertEquals(List.of("used"), cache.inUse(NOW + 6_000, 100));
+        assertEquals(List.of(), cache.inUse(NOW + 7_000, 100), "used 2 s ago");
     }
 
     @Test
@@ -368,7 +371,7 @@ class NearCacheTest {
         cache.touched("second", NOW + 3);
         cache.touched("first", NOW + 2);
         cache.touched("third", NOW + 1);
-        assertEquals(List.of("second", "first"), cache.inUse(NOW + 4, 1_000, 2));
+        assertEquals(List.of("second", "first"), cache.inUse(NOW + 4, 2));
     }
 
     @Test
@@ -383,8 +386,8 @@ class NearCacheTest {
         cache.subscribed();
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.touched("s1", NOW + MAX_AGE - 1);
-        assertEquals(List.of("s1"), cache.inUse(NOW + MAX_AGE - 1, 1_000, 100));
-        assertEquals(List.of(), cache.inUse(NOW + MAX_AGE, 1_000, 100), "never used again: not worth confirming");
+        assertEquals(List.of("s1"), cache.inUse(NOW + MAX_AGE - 1, 100));
+        assertEquals(List.of(), cache.inUse(NOW + MAX_AGE, 100), "never used again: not worth confirming");
     }
 
     @Test
@@ -393,7 +396,7 @@ class NearCacheTest {
         cache.put(record("s1", 1), cache.generation(), NOW);
         cache.touched("s1", NOW);
         cache.unsubscribed();
-        assertEquals(List.of(), cache.inUse(NOW, 1_000, 100));
+        assertEquals(List.of(), cache.inUse(NOW, 100));
     }
 
     @Test
@@ -410,9 +413,47 @@ class NearCacheTest {
         assertNull(trusting.get("s1", 1, NOW + 4 * TRUST + 2, NOW + 4 * TRUST + 2), "gone stays gone");
     }
 
+    @Test
+    void inUse_anyMax_everyEntryInTheWindowCounted() {
+        cache.subscribed();
+        for (String id : List.of("first", "second", "third")) {
+            cache.put(record(id, 1), cache.generation(), NOW);
+            cache.touched(id, NOW);
+        }
+        cache.touched("second", NOW + 1);
+        assertEquals(List.of("second"), cache.inUse(NOW + 2, 1));
+        assertEquals(List.of(), cache.inUse(NOW + WINDOW, 0), "none listed: lookups are off");
+        assertEquals(3 + 1, cache.takeLookupCandidates(), "all three, then the one used within the window");
+        assertEquals(0, cache.takeLookupCandidates(), "taken once");
+    }
+
+    @Test
+    void takeIdleReturns_requestsThatOnlyALookupServes_countedHitOrMiss() {
+        NearCache trusting = subscribedWithTrust(); // lookups for 10 * TRUST after a use
+        trusting.put(record("s1", 1), trusting.generation(), NOW);
+        trusting.touched("s1", NOW);
+        assertNotNull(trusting.get("s1", 1, NOW + TRUST - 1, NOW + TRUST - 1));
+        assertEquals(0, trusting.takeIdleReturns(), "used less than the trust period before: its touch serves it");
+
+        trusting.touched("s1", NOW + TRUST - 1);
+        trusting.confirmed("s1", 1, NOW + 2 * TRUST); // a lookup: the touch's confirmation ran out meanwhile
+        assertNotNull(trusting.get("s1", 1, NOW + 2 * TRUST, NOW + 2 * TRUST));
+        assertEquals(1, trusting.takeIdleReturns(), "a hit only the lookup made possible");
+        assertEquals(0, trusting.takeIdleReturns(), "taken once");
+
+        trusting.touched("s1", NOW + 2 * TRUST);
+        assertNull(trusting.get("s1", 1, NOW + 4 * TRUST, NOW + 4 * TRUST), "no lookup since: a miss");
+        assertEquals(1, trusting.takeIdleReturns(), "a miss that lookups would have served");
+
+        trusting.touched("s1", NOW + 4 * TRUST);
+        assertNull(trusting.get("s1", 1, NOW + 14 * TRUST, NOW + 14 * TRUST));
+        assertEquals(0, trusting.takeIdleReturns(), "idle for longer than the window: never looked up");
+        assertEquals(4, trusting.takeRequests(), "every request counted, served or not");
+    }
+
     /** A subscribed cache whose entries are trusted for {@value #TRUST} ms after a confirmation. */
     private static NearCache subscribedWithTrust() {
-        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST);
+        NearCache trusting = new NearCache(100, 64L << 20, MAX_AGE, TRUST, 10 * TRUST);
         trusting.subscribed();
         return trusting;
     }
