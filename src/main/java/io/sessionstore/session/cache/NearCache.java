@@ -175,7 +175,7 @@ final class NearCache {
         requests.increment();
         Entry entry = cache.getIfPresent(id);
         if (entry != null && entry.usable()) {
-            countLookupsFor(now - entry.lastAccessedTime);
+            countIdleReturn(now - entry.lastAccessedTime);
         }
         if (entry == null || !entry.usable() || checkedAt - entry.storedAt >= maxAgeMillis
                 || checkedAt - entry.confirmedAt >= trustMillis || entry.version < knownVersion
@@ -190,7 +190,7 @@ final class NearCache {
      * before this request but the lookup window did not, version lookups serve it from memory (or would have, while
      * they are off); without them it is loaded.
      */
-    private void countLookupsFor(long idleMillis) {
+    private void countIdleReturn(long idleMillis) {
         if (idleMillis >= trustMillis && idleMillis < lookupWindowMillis) {
             idleReturns.increment();
         }
