@@ -179,7 +179,8 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     /**
      * Waits until every running node reports {@code cluster_state:ok}, all of them name the same running masters for
-     * the same slots, and every running replica is linked to its master.
+     * the same slots, every running replica is linked to its master, and every running node knows which replica
+     * follows which master.
      *
      * @return how long since the last {@link #killMaster(int)} or {@link #failover(int)} began, or else since this
      *     call
@@ -235,14 +236,18 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     private boolean whole() throws IOException {
         Map<Long, Long> agreedMasters = null;
+        Map<Integer, Integer> replicaOf = new HashMap<>();
         for (int port : liveNodes()) {
             try (RespClient client = client(port)) {
                 if (!client.text("CLUSTER", "INFO").contains("cluster_state:ok\r\n")) {
                     return false;
                 }
                 String replication = client.text("INFO", "replication");
-                if (replication.contains("role:slave\r\n") && !replication.contains("master_link_status:up\r\n")) {
-                    return false;
+                if (replication.contains("role:slave\r\n")) {
+                    if (!replication.contains("master_link_status:up\r\n")) {
+                        return false;
+                    }
+                    replicaOf.put(port, Integer.parseInt(field(replication, "master_port")));
                 }
                 Map<Long, Long> masters = new HashMap<>();
                 for (Object range : (List<?>) client.call("CLUSTER", "SLOTS")) {
@@ -259,7 +264,33 @@ public final class RedisClusterNodes implements AutoCloseable {
                 agreedMasters = masters;
             }
         }
+        // Every node has heard by gossip which replica follows which master (CLUSTER NODES), as replicaPortOf reads.
+        for (int port : liveNodes()) {
+            if (!replicaOf.equals(gossipedReplicaOf(clusterNodes(port)))) {
+                return false;
+            }
+        }
         return true;
+    }
+
+    /** Replica port to master port, for the replicas not marked as failed in {@code nodeLines}. */
+    private static Map<Integer, Integer> gossipedReplicaOf(List<String[]> nodeLines) {
+        Map<String, Integer> portById = new HashMap<>();
+        nodeLines.forEach(node -> portById.put(node[0], port(node)));
+        Map<Integer, Integer> replicaOf = new HashMap<>();
+        for (String[] node : nodeLines) {
+            if (node[2].contains("slave") && !node[2].contains("fail") && portById.containsKey(node[3])) {
+                replicaOf.put(port(node), portById.get(node[3]));
+            }
+        }
+        return replicaOf;
+    }
+
+    /** A field of an INFO reply's {@code name:value} lines. */
+    private static String field(String info, String name) {
+        return info.lines().filter(line -> line.startsWith(name + ":")).findFirst()
+                .map(line -> line.substring(name.length() + 1).strip())
+                .orElseThrow(() -> new IllegalStateException("INFO has no " + name + ":\n" + info));
     }
 
     private List<Integer> replicaPorts() throws IOException {
@@ -307,12 +338,14 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     private void startNode(int port, int busPort) throws Exception {
         busPorts.put(port, busPort);
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port),
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                 "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout", "2000",
                 // A shard failing over must not stop the others (Redis answers CLUSTERDOWN everywhere otherwise).
-                "--cluster-require-full-coverage", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                "--cluster-require-full-coverage", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(RedisSentinelGroup.syncOptions(port));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
                 .start();

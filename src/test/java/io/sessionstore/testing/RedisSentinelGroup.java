@@ -20,6 +20,19 @@ import java.util.concurrent.TimeUnit;
 public final class RedisSentinelGroup implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(20);
+    /**
+     * Options for a server of {@code port} in a folder shared with others: a replica's full sync goes to a file of
+     * its own (Redis writes it, renames it and loads it, so servers sharing one name could load each other's), which
+     * is deleted once loaded, so that a restarted server starts empty as it would without persistence; and the sync
+     * starts at once instead of after Redis's default 5 s wait for more replicas.
+     */
+    static List<String> syncOptions(int port) {
+        return List.of("--dbfilename", "sync-" + port + ".rdb", "--rdb-del-sync-files", "yes",
+                "--repl-diskless-sync-delay", "0");
+    }
+
+    /** Lines of each log a timed-out wait reports. */
+    private static final int LOG_LINES = 12;
 
     private final String masterName;
     private final Path dir;
@@ -50,7 +63,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
             for (int port : ports.subList(2, 5)) {
                 group.startSentinel(port, master);
             }
-            Poll.until(READY, "the sentinels know each other and the replica", group::sentinelsReady);
+            group.withLogs(() -> Poll.until(READY, "the sentinels know each other and the replica",
+                    group::sentinelsReady));
         } catch (Exception | AssertionError e) {
             group.stopAll();
             throw new IllegalStateException("The sentinel group did not start; logs in " + group.dir, e);
@@ -108,7 +122,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
         startServer(port, List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort())));
         killedPort = null;
         awaitLinked(port);
-        Poll.until(READY, "the sentinels see port " + port + " as a replica again", this::sentinelsReady);
+        withLogs(() -> Poll.until(READY, "the sentinels see port " + port + " as a replica again",
+                this::sentinelsReady));
     }
 
     /**
@@ -136,8 +151,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
             throw new IllegalStateException("No failover was started");
         }
         int previous = previousMasterPort;
-        Poll.until(timeout, "the sentinels promote a new master instead of port " + previous,
-                () -> masterChanged(previous));
+        withLogs(() -> Poll.until(timeout, "the sentinels promote a new master instead of port " + previous,
+                () -> masterChanged(previous)));
         Duration took = Duration.ofNanos(System.nanoTime() - changeStartedNanos);
         previousMasterPort = null;
         return took;
@@ -222,16 +237,40 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     private void awaitLinked(int replica) throws Exception {
-        Poll.until(READY, "the replica on port " + replica + " is linked to its master", () -> {
+        withLogs(() -> Poll.until(READY, "the replica on port " + replica + " is linked to its master", () -> {
             try (RespClient client = client(replica)) {
                 return client.text("INFO", "replication").contains("master_link_status:up\r\n");
             }
-        });
+        }));
+    }
+
+    /** Runs a wait; when it times out, its error carries the end of every server's and sentinel's log. */
+    private void withLogs(Wait wait) throws Exception {
+        try {
+            wait.run();
+        } catch (AssertionError e) {
+            StringBuilder message = new StringBuilder(e.getMessage());
+            try (var logs = Files.list(dir)) {
+                for (Path log : logs.filter(file -> file.toString().endsWith(".log")).sorted().toList()) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    message.append("\n--- ").append(log.getFileName()).append(", last lines:\n")
+                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES),
+                                    lines.size())));
+                }
+            }
+            throw new AssertionError(message.toString(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Wait {
+        void run() throws Exception;
     }
 
     private void startServer(int port, List<String> options) throws Exception {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(syncOptions(port));
         command.addAll(options);
         servers.put(port, startProcess(command, port, "redis-" + port + ".log"));
     }
