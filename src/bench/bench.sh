@@ -10,8 +10,8 @@
 # The warm-up (--warmup seconds per app, default 60, in three alternating parts) lets the JIT compile both apps'
 # request paths first: on two cores, the first 10 s of a fresh JVM ran at a third of its later rate, and the C2
 # compiler of the Redis app (more code on its request path: the client, the near cache) was still busy 40 s in. In
-# page mode each round is preceded by 5 s of unmeasured pages on the same app, which was idle during the other app's
-# round.
+# page mode each round is preceded by 10 s of unmeasured pages on the same app, which was idle during the other
+# app's round.
 # Modes:
 #   page    the welcome page (the default). Before the rounds, --sessions N users (default 1) sign in on each app
 #           (src/bench/sign-in.py); src/bench/page.lua sends each request with the cookies of one of them, picked at
@@ -159,6 +159,8 @@ metric() { awk -v name="$1" -v label="${3:-}" 'index($1, name "{") == 1 && index
 non2xx() { awk '/Non-2xx/ { s += $NF } END { print s + 0 }' <<<"$1"; }
 scrape() { curl -sf "$(base "$1")/metrics"; }
 ticks() { awk '{ print $14 + $15 }' "/proc/${JVM[$1]}/stat"; }
+# Calls per Redis command (INFO commandstats: those run by scripts too), one "name calls" line each.
+command_calls() { rcli "$1" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),.*/\1 \2/p'; }
 # Per thread of the app's JVM: its id, its group and its CPU ticks (utime + stime, read after the name, which may
 # hold spaces). Tomcat's connector threads (request threads, poller, acceptor), Redisson's Netty threads, the
 # store's background threads, the JIT compilers, the garbage collector, and the rest.
@@ -229,7 +231,7 @@ for part in 1 2 3; do
   done
 done
 
-declare -A RPS P50 P99 RT CMDS HIT RCPU SCPU ERR THREADS_CPU ALL_REQUESTS
+declare -A RPS P50 P99 RT CMDS HIT RCPU SCPU ERR THREADS_CPU ALL_REQUESTS COMMAND_CALLS
 add() { eval "$1[\$2]+=\"\$3 \""; }
 per() { # before after [scale] [less] -> (after - before - less) * scale per request
   awk -v a="$1" -v b="$2" -v n="$requests" -v k="${3:-1}" -v d="${4:-0}" 'BEGIN { printf "%.2f", (b - a - d) * k / n }'
@@ -239,11 +241,13 @@ for round in $(seq 1 "$ROUNDS"); do
   for store in $order; do
     prepare $store "${SESSIONS:-0}"
     # The app sat idle through the other one's round, which real traffic never does: a near cache keeps copies of
-    # sessions used within the last 10 s confirmed, so the round starts after 5 s of unmeasured pages.
-    [ $MODE = page ] && run_wrk $store 5s >/dev/null
+    # sessions used within the last 10 s confirmed, so the round starts after as long of unmeasured pages.
+    [ $MODE = page ] && run_wrk $store 10s >/dev/null
+    c0=$(command_calls $store)
     m0=$(scrape $store); ticks0=$(ticks $store); threads0=$(thread_ticks $store); i0=$(info $store)
     out=$(run_wrk $store "$DURATION")
     i1=$(info $store); threads1=$(thread_ticks $store); ticks1=$(ticks $store); m1=$(scrape $store)
+    c1=$(command_calls $store)
     requests=$(awk '/requests in/ { print $1 }' <<<"$out")
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
     if [ $MODE = logout ] && [ "$(wc -l <"$WORK/finished" 2>/dev/null || echo 0)" -lt "$THREADS" ]; then
@@ -267,6 +271,10 @@ for round in $(seq 1 "$ROUNDS"); do
       THREADS_CPU[$store:$group]=$(( ${THREADS_CPU[$store:$group]:-0} + delta ))
     done < <(thread_deltas "$threads0" "$threads1")
     ALL_REQUESTS[$store]=$(( ${ALL_REQUESTS[$store]:-0} + requests ))
+    while read -r name delta; do
+      COMMAND_CALLS[$store:$name]=$(( ${COMMAND_CALLS[$store:$name]:-0} + delta ))
+    done < <(awk 'NR == FNR { before[$1] = $2; next } { print $1, $2 - before[$1] }' <(printf '%s\n' "$c0") \
+      <(printf '%s\n' "$c1"))
     hit=$(( $(metric sessionstore_near_cache_gets_total "$m1" 'result="hit"') \
           - $(metric sessionstore_near_cache_gets_total "$m0" 'result="hit"') ))
     miss=$(( $(metric sessionstore_near_cache_gets_total "$m1" 'result="miss"') \
@@ -344,6 +352,16 @@ for store in redis container; do
 done
 echo "  (connector: Tomcat's request, poller and acceptor threads; netty: Redisson's I/O threads; background: the" \
   "store's sender and expiry sweep)"
+echo "Redis commands per $UNIT by name, all rounds (INFO commandstats, scripts' own commands included; 0.01 and over):"
+for store in redis container; do
+  line=$(for key in "${!COMMAND_CALLS[@]}"; do
+    [ "${key%%:*}" = $store ] || continue
+    awk -v name="${key#*:}" -v c="${COMMAND_CALLS[$key]}" -v n="${ALL_REQUESTS[$store]}" \
+      'BEGIN { if (c / n >= 0.005) printf "%.2f %s\n", c / n, name }'
+  done | sort -rn | awk '{ printf " %s %s,", $2, $1 }')
+  echo "  $store:${line%,}"
+done
+echo "  (hget: a version lookup, hmget: a touch, hgetall: a load, hincrby: a visit)"
 if [ "$signed_in" -ge 100 ]; then
   echo "Signed in before the rounds: $signed_in sessions per store, in ${SIGN_IN[redis]} s (redis) and" \
     "${SIGN_IN[container]} s (container); Redis memory per signed-in session, all keys (used_memory delta / sessions):" \
