@@ -344,7 +344,7 @@ public final class RedisClusterNodes implements AutoCloseable {
                 "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout", "2000",
                 // A shard failing over must not stop the others (Redis answers CLUSTERDOWN everywhere otherwise).
                 "--cluster-require-full-coverage", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-        command.addAll(RedisSentinelGroup.syncOptions(port));
+        command.addAll(ReplicaSync.options(port));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())

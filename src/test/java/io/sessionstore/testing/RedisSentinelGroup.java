@@ -20,17 +20,6 @@ import java.util.concurrent.TimeUnit;
 public final class RedisSentinelGroup implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(20);
-    /**
-     * Options for a server of {@code port} in a folder shared with others: a replica's full sync goes to a file of
-     * its own (Redis writes it, renames it and loads it, so servers sharing one name could load each other's), which
-     * is deleted once loaded, so that a restarted server starts empty as it would without persistence; and the sync
-     * starts at once instead of after Redis's default 5 s wait for more replicas.
-     */
-    static List<String> syncOptions(int port) {
-        return List.of("--dbfilename", "sync-" + port + ".rdb", "--rdb-del-sync-files", "yes",
-                "--repl-diskless-sync-delay", "0");
-    }
-
     /** Lines of each log a timed-out wait reports. */
     private static final int LOG_LINES = 12;
 
@@ -270,7 +259,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private void startServer(int port, List<String> options) throws Exception {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-        command.addAll(syncOptions(port));
+        command.addAll(ReplicaSync.options(port));
         command.addAll(options);
         servers.put(port, startProcess(command, port, "redis-" + port + ".log"));
     }
