@@ -247,7 +247,7 @@ public final class RedisClusterNodes implements AutoCloseable {
                     if (!replication.contains("master_link_status:up\r\n")) {
                         return false;
                     }
-                    replicaOf.put(port, Integer.parseInt(field(replication, "master_port")));
+                    replicaOf.put(port, Integer.parseInt(RespClient.infoField(replication, "master_port")));
                 }
                 Map<Long, Long> masters = new HashMap<>();
                 for (Object range : (List<?>) client.call("CLUSTER", "SLOTS")) {
@@ -284,13 +284,6 @@ public final class RedisClusterNodes implements AutoCloseable {
             }
         }
         return replicaOf;
-    }
-
-    /** A field of an INFO reply's {@code name:value} lines. */
-    private static String field(String info, String name) {
-        return info.lines().filter(line -> line.startsWith(name + ":")).findFirst()
-                .map(line -> line.substring(name.length() + 1).strip())
-                .orElseThrow(() -> new IllegalStateException("INFO has no " + name + ":\n" + info));
     }
 
     private List<Integer> replicaPorts() throws IOException {

@@ -80,12 +80,21 @@ public final class RespClient implements AutoCloseable {
 
     /** One field of {@code INFO}, as a number. */
     public long info(String section, String field) throws IOException {
-        for (String line : text("INFO", section).split("\r\n")) {
+        return Long.parseLong(infoField(text("INFO", section), field));
+    }
+
+    /**
+     * One field of an {@code INFO} reply's {@code name:value} lines.
+     *
+     * @throws IllegalStateException when the reply has no such field
+     */
+    public static String infoField(String info, String field) {
+        for (String line : info.split("\r\n")) {
             if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).strip());
+                return line.substring(field.length() + 1).strip();
             }
         }
-        throw new IllegalStateException("INFO " + section + " has no " + field);
+        throw new IllegalStateException("INFO has no " + field + ":\n" + info);
     }
 
     public void deleteKeys(String prefix) throws IOException {
