@@ -21,6 +21,8 @@
 #           of them out once (POST /logout, src/bench/logout.lua) and ends when all are answered (--duration is then
 #           a cap, 300s unless given), so its requests are the N logouts.
 # --near-cache-size sets SESSION_NEAR_CACHE_MAX_ENTRIES (the app's default otherwise: 100,000).
+# Both apps inherit the environment, so a setting of the library can be tried by naming it before the command, as in
+# SESSION_HOUSEKEEPING_MS=2000 src/bench/bench.sh --sessions 20000 (the container app has no use for it).
 #
 # Prints one table: requests per second (median of the rounds), latency p50 and p99 (medians), the ratio to the
 # container baseline, Redis round trips and commands per request (INFO stats of the app's Redis), the near cache's hit
@@ -262,7 +264,8 @@ for round in $(seq 1 "$ROUNDS"); do
     add P99 $store "$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     # The first INFO is one read and one command of the second's totals.
     add RT $store "$(per "$(field total_reads_processed "$i0")" "$(field total_reads_processed "$i1")" 1 1)"
-    add CMDS $store "$(per "$(field total_commands_processed "$i0")" "$(field total_commands_processed "$i1")" 1 1)"
+    cmds=$(per "$(field total_commands_processed "$i0")" "$(field total_commands_processed "$i1")" 1 1)
+    add CMDS $store "$cmds"
     rcpu0=$(awk -v a="$(field used_cpu_user "$i0")" -v b="$(field used_cpu_sys "$i0")" 'BEGIN { print a + b }')
     rcpu1=$(awk -v a="$(field used_cpu_user "$i1")" -v b="$(field used_cpu_sys "$i1")" 'BEGIN { print a + b }')
     add RCPU $store "$(per "$rcpu0" "$rcpu1" 1000000)"
@@ -302,7 +305,7 @@ for round in $(seq 1 "$ROUNDS"); do
     ERR[$store]=$(( ${ERR[$store]:-0} + errors ))
     unavailable=$(( $(metric sessionstore_unavailable_responses_total "$m1") \
                   - $(metric sessionstore_unavailable_responses_total "$m0") ))
-    echo "bench: round $round $store $rps req/s ($requests requests, $errors errors)" \
+    echo "bench: round $round $store $rps req/s ($requests requests, $cmds Redis commands per $UNIT, $errors errors)" \
       "$(awk '/Socket errors|Non-2xx/ { $1 = $1; print }' <<<"$out" | paste -sd ' ')" \
       "$([ "$unavailable" = 0 ] || echo "503 for Redis: $unavailable")" >&2
   done
